@@ -1,0 +1,1 @@
+"""The HTTP interface: serializers, viewsets, filters and urls over the briefing domain."""

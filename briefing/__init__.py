@@ -1,0 +1,1 @@
+"""The Summit Briefing domain: models, rules, fixture import, admin, and site settings."""

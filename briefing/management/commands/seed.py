@@ -1,0 +1,30 @@
+"""``manage.py seed``: import every article fixture, each file atomically."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from briefing.services import FixtureError, article_import, fixture_paths
+
+
+class Command(BaseCommand):
+    """Import the article fixtures (default: everything under ``fixtures/articles/``)."""
+
+    help = (
+        "Import article fixtures. Each file is validated (JSON Schema, references, dates, "
+        "verbatim quotes) and imported in one transaction; importing again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="Fixture files (default: all in FIXTURE_ARTICLES_DIR).")
+        parser.add_argument("--check", action="store_true", help="Validate only; write nothing.")
+
+    def handle(self, *args, paths, check, **options):
+        paths = paths or fixture_paths()
+        if not paths:
+            raise CommandError("No article fixtures found.")
+        for path in paths:
+            try:
+                report = article_import(path=path, dry_run=check)
+            except FixtureError as exc:
+                raise CommandError(str(exc)) from exc
+            prefix = "valid: " if check else ""
+            self.stdout.write(self.style.SUCCESS(f"{prefix}{report}"))

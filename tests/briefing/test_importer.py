@@ -1,0 +1,178 @@
+"""The article-fixture importer: validates first, writes atomically, and is idempotent."""
+
+import copy
+import json
+
+import jsonschema
+import pytest
+from django.core.management import CommandError, call_command
+
+from briefing.models import Meeting, Organization, Participation, Statement
+from briefing.services import FixtureError, article_import, fixture_paths, fixture_schema
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seed_data():
+    """The seed article's fixture, parsed: a fresh copy to alter per test."""
+    (path,) = fixture_paths()
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_fixture(tmp_path):
+    def write(data, name="article.json"):
+        path = tmp_path / name
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write
+
+
+def test_fixture_files_match_the_json_schema():
+    for path in fixture_paths():
+        jsonschema.validate(
+            json.loads(path.read_text(encoding="utf-8")),
+            fixture_schema(),
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+
+
+def test_schema_enums_match_the_model_choices():
+    defs = fixture_schema()["$defs"]
+    assert defs["meeting"]["properties"]["kind"]["enum"] == Meeting.Kind.values
+    assert defs["statement"]["properties"]["kind"]["enum"] == Statement.Kind.values
+    assert defs["organization"]["properties"]["kind"]["enum"] == Organization.Kind.values
+
+
+def test_reimport_changes_nothing(db_snapshot):
+    before = db_snapshot()
+    (path,) = fixture_paths()
+    report = article_import(path=path)
+    assert (report.total("created"), report.total("updated"), report.total("deleted")) == (0, 0, 0)
+    assert report.total("unchanged") == 82
+    assert db_snapshot() == before
+
+
+def test_corrected_fixture_updates_rows_in_place(seed_data, write_fixture):
+    participation = Participation.objects.get(official__slug="kamala-harris")
+    statement = Statement.objects.get(article__slug=seed_data["article"]["slug"], position=1)
+    seed_data["meetings"][2]["participants"][2]["role"] = "Vice President of the United States"
+    seed_data["statements"][0]["topics"] = ["transatlantic-relations"]
+
+    report = article_import(path=write_fixture(seed_data))
+
+    participation.refresh_from_db()
+    assert participation.role == "Vice President of the United States"
+    assert list(Statement.objects.get(pk=statement.pk).topics.values_list("slug", flat=True)) == [
+        "transatlantic-relations"
+    ]
+    assert report.total("created") == 0
+    assert report.total("updated") == 2
+
+
+def test_statement_dropped_from_fixture_is_deleted(seed_data, write_fixture):
+    seed_data["statements"].pop()
+    report = article_import(path=write_fixture(seed_data))
+    assert Statement.objects.count() == 39
+    assert report.total("deleted") == 1
+
+
+def _refusal(data, write_fixture, db_snapshot):
+    """Import ``data``; return the FixtureError after checking the database did not change."""
+    before = db_snapshot()
+    with pytest.raises(FixtureError) as excinfo:
+        article_import(path=write_fixture(data))
+    assert db_snapshot() == before
+    return excinfo.value
+
+
+def test_quote_not_in_the_body_is_refused(seed_data, write_fixture, db_snapshot):
+    seed_data["statements"][5]["text"] = "I am confident that we will find a way forward."
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert (error.record, error.field) == ("statements[5]", "text")
+    assert "does not occur verbatim in the article body" in error.message
+
+
+def test_quote_with_straight_apostrophe_is_refused(seed_data, write_fixture, db_snapshot):
+    seed_data["statements"][8]["text"] = seed_data["statements"][8]["text"].replace("’", "'")
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert (error.record, error.field) == ("statements[8]", "text")
+
+
+def test_unknown_speaker_slug_is_refused(seed_data, write_fixture, db_snapshot):
+    seed_data["statements"][3]["speaker"] = "jens-stoltenburg"
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert (error.record, error.field) == ("statements[3]", "speaker")
+    assert "unknown official slug “jens-stoltenburg”" in error.message
+
+
+def test_impossible_date_is_refused(seed_data, write_fixture, db_snapshot):
+    seed_data["meetings"][0]["date"] = "2022-02-30"
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert (error.record, error.field) == ("meetings[0]", "date")
+
+
+def test_implausible_year_is_refused(seed_data, write_fixture, db_snapshot):
+    seed_data["meetings"][0]["date"] = "0022-06-01"
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert error.record == "meetings[0]"
+    assert "before 1900-01-01" in error.message
+
+
+def test_fixture_breaking_the_schema_is_refused(seed_data, write_fixture, db_snapshot):
+    del seed_data["statements"][2]["text"]
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert error.record == "statements[2]"
+    assert "'text' is a required property" in error.message
+
+
+def test_duplicate_participant_is_refused(seed_data, write_fixture, db_snapshot):
+    participants = seed_data["meetings"][0]["participants"]
+    participants.append(copy.deepcopy(participants[0]))
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert (error.record, error.field) == ("meetings[0].participants[2]", "official")
+
+
+def test_statements_out_of_article_order_are_refused(seed_data, write_fixture, db_snapshot):
+    statements = seed_data["statements"]
+    statements[0], statements[1] = statements[1], statements[0]
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert error.record == "statements[1]"
+    assert "order they appear" in error.message
+
+
+def test_new_article_failing_at_its_last_statement_leaves_nothing(seed_data, write_fixture, db_snapshot):
+    seed_data["article"]["slug"] = "a-second-article"
+    for meeting in seed_data["meetings"]:
+        meeting["slug"] += "-copy"
+    seed_data["statements"][-1]["text"] = "Words nobody said."
+    for statement in seed_data["statements"]:
+        if statement.get("meeting"):
+            statement["meeting"] += "-copy"
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert error.record == "statements[39]"
+
+
+def test_unreadable_json_names_the_file(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(FixtureError) as excinfo:
+        article_import(path=path)
+    assert str(path) in str(excinfo.value)
+
+
+def test_seed_command_exits_with_the_error_naming_file_record_and_field(seed_data, write_fixture):
+    seed_data["statements"][0]["speaker"] = "nobody"
+    path = write_fixture(seed_data)
+    with pytest.raises(CommandError, match=r"broken\.json: statements\[0\]\.speaker: unknown official"):
+        call_command("seed", str(write_fixture(seed_data, name="broken.json")))
+    assert path.exists()
+
+
+def test_seed_check_validates_without_writing(seed_data, write_fixture, db_snapshot):
+    seed_data["article"]["slug"] = "another-article"
+    before = db_snapshot()
+    call_command("seed", "--check", str(write_fixture(seed_data)))
+    assert db_snapshot() == before
