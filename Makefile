@@ -37,3 +37,7 @@ format: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles build test-output .pytest_cache
+
+## schema: regenerate the committed OpenAPI schema (docs/openapi.yaml), failing on any warning
+schema: $(VENV)/.dev
+	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml

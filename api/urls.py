@@ -1,7 +1,22 @@
-"""API routes."""
+"""API routes: one router, plural lowercase collections at the site root, plus schema and docs."""
 
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+from api import views
 
-urlpatterns = router.urls
+router = DefaultRouter()
+router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("officials", views.OfficialViewSet, basename="official")
+router.register("topics", views.TopicViewSet, basename="topic")
+router.register("statements", views.StatementViewSet, basename="statement")
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    *router.urls,
+]

@@ -8,10 +8,114 @@ The domain rules that guard this live here (``clean()`` and named constraints) a
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from briefing import rules
+
+
+def related_count(model: type[models.Model], field: str) -> Coalesce:
+    """Count of ``model`` rows whose ``field`` points at the outer row, as a correlated subquery.
+
+    Cheaper than ``annotate(Count(...))`` on a paged query: PostgreSQL would aggregate the whole
+    related table before applying the page's LIMIT.
+    """
+    counted = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")[:1]), 0)
+
+
+class WordSearchQuerySet(models.QuerySet):
+    """A queryset whose ``search`` keeps rows where every word occurs in one of ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, query: str) -> models.QuerySet:
+        """Rows where each word of ``query`` occurs (ignoring case) in one of the search fields."""
+        condition = Q()
+        for word in query.split():
+            any_field = Q()
+            for name in self.search_fields:
+                any_field |= Q(**{f"{name}__icontains": word})
+            condition &= any_field
+        return self.filter(condition)
+
+
+class OrganizationQuerySet(WordSearchQuerySet):
+    search_fields = ("name", "abbreviation")
+
+
+class OfficialQuerySet(WordSearchQuerySet):
+    search_fields = ("name", "title")
+
+
+class ArticleQuerySet(WordSearchQuerySet):
+    search_fields = ("title", "publisher")
+
+
+class TopicQuerySet(WordSearchQuerySet):
+    """Topics, with the hierarchy walked in one query."""
+
+    search_fields = ("name", "description")
+
+    def descendant_ids(self) -> set[int]:
+        """Ids of these topics and of every topic below them in the hierarchy."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, frontier = set(), list(self.values_list("pk", flat=True))
+        while frontier:
+            pk = frontier.pop()
+            if pk not in found:
+                found.add(pk)
+                frontier.extend(children.get(pk, []))
+        return found
+
+
+class MeetingQuerySet(WordSearchQuerySet):
+    """Meetings, filtered the ways readers ask."""
+
+    search_fields = ("title", "summary", "location")
+
+    def on_topics(self, topics: models.QuerySet) -> "MeetingQuerySet":
+        """Meetings tagged with any of ``topics`` or of their sub-topics."""
+        ids = topics.descendant_ids()
+        return self.filter(
+            Exists(Meeting.topics.through.objects.filter(meeting=OuterRef("pk"), topic_id__in=ids))
+        )
+
+
+class StatementQuerySet(WordSearchQuerySet):
+    """Statements, with full-text search."""
+
+    SEARCH_CONFIG = "english"
+    search_fields = ("text",)
+
+    def on_topics(self, topics: models.QuerySet) -> "StatementQuerySet":
+        """Statements tagged with any of ``topics`` or of their sub-topics."""
+        ids = topics.descendant_ids()
+        return self.filter(
+            Exists(Statement.topics.through.objects.filter(statement=OuterRef("pk"), topic_id__in=ids))
+        )
+
+    def search(self, query: str) -> "StatementQuerySet":
+        """Statements matching ``query``, best first where the database can rank.
+
+        PostgreSQL: full-text search (web-search syntax, English stemming) over the GIN index
+        on the text, ranked by ``ts_rank``. Elsewhere: every word must occur in the text,
+        ignoring case, in the article order.
+        """
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = SearchVector("text", config=self.SEARCH_CONFIG)
+            search_query = SearchQuery(query, config=self.SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.alias(search_vector=vector)
+                .filter(search_vector=search_query)
+                .annotate(search_rank=SearchRank(vector, search_query))
+            )
+        return super().search(query)
 
 
 class Organization(models.Model):
@@ -41,6 +145,8 @@ class Organization(models.Model):
         related_name="children",
         help_text="The body this one is part of (a department's government), if any.",
     )
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -73,6 +179,8 @@ class Official(models.Model):
         help_text="The organization the official currently belongs to.",
     )
 
+    objects = OfficialQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
 
@@ -95,6 +203,8 @@ class Article(models.Model):
         null=True, blank=True, help_text="Publication date, when known (ISO 8601)."
     )
     body = models.TextField(help_text="Full text. Statement offsets index into it, in Unicode code points.")
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title", "id"]
@@ -133,6 +243,8 @@ class Topic(models.Model):
         related_name="children",
         help_text="The broader topic this one belongs to, if any.",
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -174,6 +286,8 @@ class Meeting(models.Model):
         related_name="meetings",
         help_text="Officials who took part, with the role each held at the time.",
     )
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -281,6 +395,8 @@ class Statement(models.Model):
         help_text="Offset just past the last character of `text` in the article body. "
         "Computed from the text.",
     )
+
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "position", "id"]

@@ -104,6 +104,41 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only: a schema that also offers form and multipart bodies breaks generated clients.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend", "api.filters.StableOrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.BriefingAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
+    "ORDERING_PARAM": "ordering",
+    "SEARCH_PARAM": "search",
+    "URL_FIELD_NAME": "url",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Summit Briefing API",
+    "DESCRIPTION": (
+        "Structured briefing data on summits and official visits: who met whom, when and where, "
+        "about what, and who said what, with every statement traceable to the exact span of the "
+        "article it came from. Errors use RFC 9457 problem details (see the `Problem` schema)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "briefing.models.Meeting.Kind",
+        "StatementKindEnum": "briefing.models.Statement.Kind",
+        "OrganizationKindEnum": "briefing.models.Organization.Kind",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+}
+
 # Where `manage.py seed` looks for article fixtures.
 FIXTURE_ARTICLES_DIR = env.path("FIXTURE_ARTICLES_DIR", default=BASE_DIR / "fixtures" / "articles")
 FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"

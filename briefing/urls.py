@@ -7,3 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
 ]
+
+# API clients get problem-details JSON, never an HTML error page.
+handler404 = "api.views.not_found"
+handler500 = "api.views.server_error"
+handler400 = "api.views.bad_request"
+handler403 = "api.views.forbidden"

@@ -28,3 +28,43 @@ def snapshot() -> dict:
 def db_snapshot():
     """A callable returning the current snapshot (see `snapshot`)."""
     return snapshot
+
+
+@pytest.fixture
+def api():
+    """A DRF test client."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def queries_for(api):
+    """Return how many SQL queries a GET of the url takes (asserting it succeeded)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get(url)
+        assert response.status_code == 200, response.content
+        return len(ctx)
+
+    return count
+
+
+@pytest.fixture
+def many_rows(db):
+    """55 synthetic meetings, each with 2 participants, 2 topics, an article and a statement."""
+    from tests import factories
+
+    topics = factories.TopicFactory.create_batch(3)
+    for i in range(55):
+        meeting = factories.MeetingFactory()
+        article = factories.ArticleFactory()
+        meeting.articles.add(article)
+        meeting.topics.set(topics[: 1 + i % 2] + topics[2:])
+        for official in factories.OfficialFactory.create_batch(2):
+            factories.ParticipationFactory(meeting=meeting, official=official)
+        statement = factories.statement_for(article, official, meeting)
+        statement.topics.set(topics[:2])

@@ -1,0 +1,79 @@
+"""Turn every error a DRF view raises into the API's problem-details body (see api.problems)."""
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from api.problems import problem
+
+# A stable machine-readable code per DRF exception class.
+_CODES = {
+    exceptions.ValidationError: "validation_error",
+    exceptions.ParseError: "parse_error",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: answer with a problem body, and roll the request back."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        set_rollback()
+        return _response(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "request_too_large", "The request body is too large."
+        )
+    elif isinstance(exc, RecursionError):
+        set_rollback()
+        return _response(status.HTTP_400_BAD_REQUEST, "parse_error", "The JSON body is nested too deeply.")
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    code = _CODES.get(type(exc), exc.default_code)
+    if isinstance(exc, exceptions.ValidationError):
+        detail, errors = "The request has invalid parameters or fields.", _flatten(exc.detail)
+    else:
+        detail, errors = str(exc.detail), []
+    set_rollback()
+    return _response(exc.status_code, code, detail, errors, headers)
+
+
+def _response(status_code, code, detail, errors=None, headers=None) -> Response:
+    return Response(problem(status_code, code, detail, errors), status=status_code, headers=headers)
+
+
+def _flatten(detail, field: str | None = None) -> list[dict]:
+    """DRF's nested error detail as a flat list of ``{field, code, message}``."""
+    if isinstance(detail, dict):
+        return [
+            error
+            for key, value in detail.items()
+            for error in _flatten(value, _join(field, None if key == "non_field_errors" else str(key)))
+        ]
+    if isinstance(detail, list):
+        if all(isinstance(item, exceptions.ErrorDetail) for item in detail):
+            return [error for item in detail for error in _flatten(item, field)]
+        return [error for i, item in enumerate(detail) for error in _flatten(item, _join(field, str(i)))]
+    return [{"field": field, "code": getattr(detail, "code", "invalid"), "message": str(detail)}]
+
+
+def _join(prefix: str | None, key: str | None) -> str | None:
+    if prefix is None:
+        return key
+    return prefix if key is None else f"{prefix}.{key}"

@@ -1,0 +1,234 @@
+"""FilterSets (one per resource) and the filter backends that apply them strictly.
+
+Relations are filtered by slug; an unknown slug is a 400 naming the valid-choice error, an
+unknown query parameter is a 400 too (a typo must not silently return everything).
+"""
+
+import django_filters as filters
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
+
+from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
+
+# Query parameters every list accepts besides its filters.
+LIST_PARAMS = {"cursor", "page_size", "ordering", "fields", "omit", "format"}
+# Query parameters a single object accepts.
+DETAIL_PARAMS = {"fields", "omit", "format"}
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, refusing query parameters the endpoint does not know."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) == "list":
+            filterset_class = self.get_filterset_class(view, queryset)
+            allowed = LIST_PARAMS | set(filterset_class.base_filters if filterset_class else ())
+        else:
+            allowed = DETAIL_PARAMS
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    name: [f"Unknown query parameter. Known: {', '.join(sorted(allowed))}."]
+                    for name in unknown
+                },
+                code="unknown_parameter",
+            )
+        if getattr(view, "action", None) != "list":
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`ordering` among the view's `ordering_fields`, ties broken by id; unknown values are a 400.
+
+    A full-text search orders by relevance unless the client asks for another order. A view's
+    `ordering_aliases` maps a public field to the annotation it sorts by (keyset pagination
+    needs a non-null sort key).
+    """
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [p.strip() for p in params.split(",") if p.strip()]
+            valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+            invalid = [f for f in fields if f.lstrip("-") not in valid]
+            if invalid or not fields:
+                choices = ", ".join(sorted(f"{p}{v}" for v in valid for p in ("", "-")))
+                raise exceptions.ValidationError(
+                    {self.ordering_param: [f"Unknown ordering “{params}”. Choose from: {choices}."]},
+                    code="invalid_choice",
+                )
+            ordering = fields
+        elif "search_rank" in queryset.query.annotations:
+            ordering = ["-search_rank"]
+        else:
+            ordering = list(self.get_default_ordering(view) or [])
+        aliases = getattr(view, "ordering_aliases", {})
+        ordering = [
+            ("-" if f.startswith("-") else "") + aliases.get(f.lstrip("-"), f.lstrip("-")) for f in ordering
+        ]
+        tie_breaker = "-id" if ordering and ordering[0].startswith("-") else "id"
+        return [*ordering, tie_breaker] if "id" not in {f.lstrip("-") for f in ordering} else ordering
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", [])
+        for parameter in parameters:
+            parameter["schema"] = {"type": "string", "enum": [f"{p}{f}" for f in fields for p in ("", "-")]}
+            parameter["description"] = (
+                f"Order of the results (prefix `-` for descending); default `{','.join(view.ordering)}`. "
+                "Ties are broken by id."
+            )
+        return parameters
+
+
+def _typed_as_slug(filter_: filters.Filter) -> filters.Filter:
+    """Document a filter the schema generator cannot type (method or slug path) as a string."""
+    return extend_schema_field({"type": "string", "description": filter_.extra["help_text"]})(filter_)
+
+
+class AllOfSlugsFilter(filters.ModelMultipleChoiceFilter):
+    """Repeatable slug filter: rows related to every one of the slugs given."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("conjoined", True)
+        super().__init__(*args, **kwargs)
+        _typed_as_slug(self)
+
+
+def _slug_choice(model, label: str, **kwargs):
+    return filters.ModelChoiceFilter(
+        queryset=model.objects.all(), to_field_name="slug", help_text=label, **kwargs
+    )
+
+
+class SearchFilterSet(filters.FilterSet):
+    """A FilterSet with `search`, delegated to the model's queryset `search()`."""
+
+    search = filters.CharFilter(method="filter_search", help_text="Words that must all occur.")
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+
+class MeetingFilterSet(SearchFilterSet):
+    official = AllOfSlugsFilter(
+        queryset=Official.objects.all(),
+        to_field_name="slug",
+        field_name="participants__slug",
+        help_text="Official's slug; repeat it for meetings attended by all of the officials named.",
+    )
+    topic = _typed_as_slug(
+        _slug_choice(
+            Topic,
+            "Topic slug; matches meetings on the topic or on any of its sub-topics.",
+            method="filter_topic",
+        )
+    )
+    date = filters.DateFilter(help_text="Meetings on this day (YYYY-MM-DD).")
+    date_after = filters.DateFilter(field_name="date", lookup_expr="gte", help_text="On or after this day.")
+    date_before = filters.DateFilter(field_name="date", lookup_expr="lte", help_text="On or before this day.")
+    kind = filters.ChoiceFilter(choices=Meeting.Kind.choices, help_text="Kind of meeting.")
+    city = filters.CharFilter(lookup_expr="iexact", help_text="City, ignoring case, e.g. `Washington D.C.`.")
+    article = _slug_choice(Article, "Slug of an article reporting the meeting.", field_name="articles")
+    search = filters.CharFilter(
+        method="filter_search", help_text="Words that must all occur in the title, summary or location."
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "official",
+            "topic",
+            "date",
+            "date_after",
+            "date_before",
+            "kind",
+            "city",
+            "article",
+            "search",
+        ]
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.on_topics(Topic.objects.filter(pk=topic.pk))
+
+
+class StatementFilterSet(SearchFilterSet):
+    speaker = _slug_choice(Official, "Speaker's slug.")
+    meeting = _slug_choice(Meeting, "Slug of the meeting it was said at.")
+    topic = _typed_as_slug(
+        _slug_choice(
+            Topic,
+            "Topic slug; matches statements on the topic or any of its sub-topics.",
+            method="filter_topic",
+        )
+    )
+    article = _slug_choice(Article, "Slug of the source article.")
+    kind = filters.ChoiceFilter(
+        choices=Statement.Kind.choices, help_text="Direct quotation or reported speech."
+    )
+    date_after = filters.DateFilter(
+        field_name="date", lookup_expr="gte", help_text="Said on or after this day."
+    )
+    date_before = filters.DateFilter(
+        field_name="date", lookup_expr="lte", help_text="Said on or before this day."
+    )
+    search = filters.CharFilter(
+        method="filter_search",
+        help_text="Full-text search over the text (PostgreSQL: English stemming, web-search syntax "
+        'such as `"exact phrase"`, `or`, `-word`; results by relevance unless `ordering` is given).',
+    )
+
+    class Meta:
+        model = Statement
+        fields = ["speaker", "meeting", "topic", "article", "kind", "date_after", "date_before", "search"]
+
+    def filter_topic(self, queryset, name, topic):
+        return queryset.on_topics(Topic.objects.filter(pk=topic.pk))
+
+
+class OfficialFilterSet(SearchFilterSet):
+    organization = _slug_choice(Organization, "Slug of the official's organization.")
+    search = filters.CharFilter(
+        method="filter_search", help_text="Words that must all occur in the name or title."
+    )
+
+    class Meta:
+        model = Official
+        fields = ["organization", "search"]
+
+
+class TopicFilterSet(SearchFilterSet):
+    parent = _slug_choice(Topic, "Slug of the parent topic: its direct sub-topics.")
+    search = filters.CharFilter(
+        method="filter_search", help_text="Words that must all occur in the name or description."
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["parent", "search"]
+
+
+class ArticleFilterSet(SearchFilterSet):
+    search = filters.CharFilter(
+        method="filter_search", help_text="Words that must all occur in the title or publisher."
+    )
+
+    class Meta:
+        model = Article
+        fields = ["search"]
+
+
+class OrganizationFilterSet(SearchFilterSet):
+    parent = _slug_choice(Organization, "Slug of the parent organization.")
+    kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Kind of organization.")
+    search = filters.CharFilter(
+        method="filter_search", help_text="Words that must all occur in the name or abbreviation."
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["parent", "kind", "search"]

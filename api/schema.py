@@ -1,0 +1,89 @@
+"""OpenAPI generation: every operation documents its error answers and sparse-field parameters."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import SAFE_METHODS
+
+from api.serializers import ProblemSerializer
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid query parameter, filter value or body (see `errors`).",
+    401: "Authentication required or failed.",
+    403: "Not allowed.",
+    404: "No such object.",
+    406: "The `Accept` header asks for a media type the API cannot produce.",
+    412: "The object changed since it was read (`If-Match`).",
+    413: "The request body is too large.",
+    415: "The body is not JSON.",
+    429: "Too many requests; retry after `Retry-After` seconds.",
+    503: "The database is temporarily unavailable; retry after `Retry-After` seconds.",
+}
+
+
+class BriefingAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema with the API's error format and `fields`/`omit` documented."""
+
+    def get_summary(self):
+        summary = super().get_summary()
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        if summary or model is None:
+            return summary
+        one, many = model._meta.verbose_name, model._meta.verbose_name_plural
+        return {
+            "list": f"List {many}",
+            "retrieve": f"Retrieve one {one}",
+            "create": f"Create a {one}",
+            "update": f"Replace a {one}",
+            "partial_update": f"Update some fields of a {one}",
+            "destroy": f"Delete a {one}",
+        }.get(getattr(self.view, "action", None))
+
+    def error_statuses(self) -> list[int]:
+        """The error statuses this operation can answer."""
+        statuses = [400, 406, 429, 503]
+        if self.method not in SAFE_METHODS:
+            statuses += [401, 403, 413, 415]
+        if self._is_a_detail():
+            statuses.append(404)
+            if self.method in ("PUT", "PATCH", "DELETE"):
+                statuses.append(412)
+        return sorted(statuses)
+
+    def _is_a_detail(self) -> bool:
+        return "{" in self.path
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        problem = self.resolve_serializer(ProblemSerializer, direction).ref
+        for code in self.error_statuses():
+            responses.setdefault(
+                str(code),
+                {
+                    "content": {"application/json": {"schema": problem}},
+                    "description": ERROR_DESCRIPTIONS[code],
+                },
+            )
+        return responses
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        view = self.view
+        if self.method != "GET" or not hasattr(view, "wanted_fields"):
+            return parameters
+        names = ", ".join(f"`{n}`" for n in view.get_serializer_class()().fields)
+        return [
+            *parameters,
+            _csv_parameter("fields", f"Return only these fields (comma-separated), among: {names}."),
+            _csv_parameter("omit", "Leave these fields out (comma-separated)."),
+        ]
+
+
+def _csv_parameter(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name=name,
+        type={"type": "array", "items": {"type": "string"}},
+        location=OpenApiParameter.QUERY,
+        description=description,
+        explode=False,
+        style="form",
+    )

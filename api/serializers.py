@@ -1,0 +1,401 @@
+"""Representations of the briefing domain: brief (for nesting), list item and detail.
+
+Each serializer declares its ``query_shape``: for each of its fields that needs more than the
+row itself, the queryset change (select, prefetch, annotation) that field needs. Views apply
+exactly the shapes of the fields they return, so a trimmed representation (``?fields=``) runs
+leaner queries, and no field ever queries per row.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Prefetch, QuerySet
+from rest_framework import serializers
+
+from briefing.models import (
+    Article,
+    Meeting,
+    Official,
+    Organization,
+    Participation,
+    Statement,
+    Topic,
+    related_count,
+)
+
+QueryShape = dict[str, Callable[[QuerySet], QuerySet]]
+
+
+def _self_link(view_name: str, lookup_field: str = "slug") -> serializers.HyperlinkedIdentityField:
+    return serializers.HyperlinkedIdentityField(
+        view_name=view_name, lookup_field=lookup_field, help_text="Absolute URL of this object."
+    )
+
+
+# -- brief representations, for nesting ----------------------------------------------------------
+
+
+class BriefOrganizationSerializer(serializers.ModelSerializer):
+    url = _self_link("organization-detail")
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "name", "url"]
+
+
+class BriefOfficialSerializer(serializers.ModelSerializer):
+    url = _self_link("official-detail")
+
+    class Meta:
+        model = Official
+        fields = ["slug", "name", "url"]
+
+
+class BriefTopicSerializer(serializers.ModelSerializer):
+    url = _self_link("topic-detail")
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "url"]
+
+
+class BriefArticleSerializer(serializers.ModelSerializer):
+    url = _self_link("article-detail")
+
+    class Meta:
+        model = Article
+        fields = ["slug", "title", "url"]
+
+
+class BriefMeetingSerializer(serializers.ModelSerializer):
+    url = _self_link("meeting-detail")
+
+    class Meta:
+        model = Meeting
+        fields = ["slug", "title", "date", "url"]
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    """An official at a meeting, with the role held at the time."""
+
+    official = BriefOfficialSerializer()
+
+    class Meta:
+        model = Participation
+        fields = ["official", "role"]
+
+
+class MeetingRoleSerializer(serializers.ModelSerializer):
+    """A meeting an official took part in, with the role they held there."""
+
+    meeting = BriefMeetingSerializer()
+
+    class Meta:
+        model = Participation
+        fields = ["meeting", "role"]
+
+
+class StatementSummarySerializer(serializers.ModelSerializer):
+    """A statement nested in its meeting, article or speaker: text, speaker and span."""
+
+    url = _self_link("statement-detail", "pk")
+    speaker = BriefOfficialSerializer()
+    article = BriefArticleSerializer()
+
+    class Meta:
+        model = Statement
+        fields = ["id", "url", "text", "kind", "speaker", "article", "date", "start", "end"]
+
+
+def _statement_summaries(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("speaker", "article").only(
+        "text", "kind", "date", "start", "end", "position", "meeting_id",
+        "speaker__slug", "speaker__name", "article__slug", "article__title",
+    )  # fmt: skip
+
+
+def _brief(model, *extra: str) -> QuerySet:
+    """Rows with just what a brief representation shows (plus ``extra``, e.g. a prefetch's key)."""
+    label = "title" if model is Article else "name"
+    return model.objects.only("slug", label, *extra)
+
+
+# -- meetings -------------------------------------------------------------------------------------
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    """A meeting: when and where, who took part in what role, the topics and the sources."""
+
+    url = _self_link("meeting-detail")
+    participants = ParticipantSerializer(source="participations", many=True, read_only=True)
+    topics = BriefTopicSerializer(many=True, read_only=True)
+    articles = BriefArticleSerializer(many=True, read_only=True)
+    statement_count = serializers.IntegerField(read_only=True, help_text="Statements made at the meeting.")
+
+    query_shape: QueryShape = {
+        "participants": lambda qs: qs.prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.select_related("official"))
+        ),
+        "topics": lambda qs: qs.prefetch_related(Prefetch("topics", queryset=_brief(Topic))),
+        "articles": lambda qs: qs.prefetch_related(Prefetch("articles", queryset=_brief(Article))),
+        "statement_count": lambda qs: qs.annotate(statement_count=related_count(Statement, "meeting")),
+    }
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "slug", "url", "title", "date", "kind", "location", "city", "summary",
+            "participants", "topics", "articles", "statement_count",
+        ]  # fmt: skip
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    """A meeting with the statements made at it, in article order."""
+
+    statements = StatementSummarySerializer(many=True, read_only=True)
+
+    query_shape: QueryShape = MeetingSerializer.query_shape | {
+        "statements": lambda qs: qs.prefetch_related(
+            Prefetch(
+                "statements", queryset=_statement_summaries(Statement.objects.order_by("article", "position"))
+            )
+        ),
+    }
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "statements"]
+
+
+# -- statements -----------------------------------------------------------------------------------
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """A statement: its verbatim text, who said it, where, and its span in the source article."""
+
+    url = _self_link("statement-detail", "pk")
+    speaker = BriefOfficialSerializer(read_only=True)
+    meeting = BriefMeetingSerializer(read_only=True, allow_null=True)
+    article = BriefArticleSerializer(read_only=True)
+    topics = BriefTopicSerializer(many=True, read_only=True)
+
+    query_shape: QueryShape = {
+        "speaker": lambda qs: qs.select_related("speaker"),
+        "meeting": lambda qs: qs.select_related("meeting"),
+        "article": lambda qs: qs.select_related("article"),
+        "topics": lambda qs: qs.prefetch_related(Prefetch("topics", queryset=_brief(Topic))),
+    }
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id", "url", "text", "kind", "speaker", "meeting", "article", "topics",
+            "date", "position", "start", "end",
+        ]  # fmt: skip
+        read_only_fields = ["position", "start", "end"]
+
+
+# -- officials ------------------------------------------------------------------------------------
+
+
+class OfficialSerializer(serializers.ModelSerializer):
+    """An official: name, current title and organization, and how active they are."""
+
+    url = _self_link("official-detail")
+    organization = BriefOrganizationSerializer(read_only=True, allow_null=True)
+    meeting_count = serializers.IntegerField(read_only=True, help_text="Meetings attended.")
+    statement_count = serializers.IntegerField(read_only=True, help_text="Statements made.")
+
+    query_shape: QueryShape = {
+        "organization": lambda qs: qs.select_related("organization"),
+        "meeting_count": lambda qs: qs.annotate(meeting_count=related_count(Participation, "official")),
+        "statement_count": lambda qs: qs.annotate(statement_count=related_count(Statement, "speaker")),
+    }
+
+    class Meta:
+        model = Official
+        fields = ["slug", "url", "name", "title", "organization", "meeting_count", "statement_count"]
+
+
+class OfficialDetailSerializer(OfficialSerializer):
+    """An official with the meetings attended (and the role held at each) and recent statements."""
+
+    RECENT_STATEMENTS = 10
+
+    meetings = MeetingRoleSerializer(source="participations", many=True, read_only=True)
+    recent_statements = StatementSummarySerializer(
+        many=True, read_only=True, help_text="The official's latest statements, newest first (at most 10)."
+    )
+
+    query_shape: QueryShape = OfficialSerializer.query_shape | {
+        "meetings": lambda qs: qs.prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("meeting").order_by(
+                    "-meeting__date", "-meeting_id"
+                ),
+            )
+        ),
+        "recent_statements": lambda qs: qs.prefetch_related(
+            Prefetch(
+                "statements",
+                queryset=_statement_summaries(Statement.objects.order_by("-date", "-id"))[
+                    : OfficialDetailSerializer.RECENT_STATEMENTS
+                ],
+                to_attr="recent_statements",
+            )
+        ),
+    }
+
+    class Meta(OfficialSerializer.Meta):
+        fields = [*OfficialSerializer.Meta.fields, "meetings", "recent_statements"]
+
+
+# -- topics ---------------------------------------------------------------------------------------
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    """A topic in the hierarchy, with how often it came up."""
+
+    url = _self_link("topic-detail")
+    parent = BriefTopicSerializer(read_only=True, allow_null=True)
+    children = BriefTopicSerializer(many=True, read_only=True, help_text="Direct sub-topics.")
+    meeting_count = serializers.IntegerField(
+        read_only=True, help_text="Meetings tagged with this very topic."
+    )
+    statement_count = serializers.IntegerField(
+        read_only=True, help_text="Statements tagged with this very topic."
+    )
+
+    query_shape: QueryShape = {
+        "parent": lambda qs: qs.select_related("parent"),
+        "children": lambda qs: qs.prefetch_related(Prefetch("children", queryset=_brief(Topic, "parent"))),
+        "meeting_count": lambda qs: qs.annotate(meeting_count=related_count(Meeting.topics.through, "topic")),
+        "statement_count": lambda qs: qs.annotate(
+            statement_count=related_count(Statement.topics.through, "topic")
+        ),
+    }
+
+    class Meta:
+        model = Topic
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "description",
+            "parent",
+            "children",
+            "meeting_count",
+            "statement_count",
+        ]
+
+
+# -- articles -------------------------------------------------------------------------------------
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    """A source article's metadata."""
+
+    url = _self_link("article-detail")
+    source_url = serializers.URLField(
+        source="url", read_only=True, help_text="Where the article was published; empty when unknown."
+    )
+    meeting_count = serializers.IntegerField(read_only=True, help_text="Meetings the article reports.")
+    statement_count = serializers.IntegerField(read_only=True, help_text="Statements taken from it.")
+
+    query_shape: QueryShape = {
+        "meeting_count": lambda qs: qs.annotate(
+            meeting_count=related_count(Meeting.articles.through, "article")
+        ),
+        "statement_count": lambda qs: qs.annotate(statement_count=related_count(Statement, "article")),
+    }
+
+    class Meta:
+        model = Article
+        fields = [
+            "slug", "url", "title", "publisher", "source_url", "published_on", "meeting_count", "statement_count",
+        ]  # fmt: skip
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    """An article with its full body, the meetings it reports and the statements taken from it."""
+
+    meetings = BriefMeetingSerializer(many=True, read_only=True)
+    statements = StatementSummarySerializer(many=True, read_only=True, help_text="In article order.")
+
+    query_shape: QueryShape = ArticleSerializer.query_shape | {
+        "meetings": lambda qs: qs.prefetch_related(
+            Prefetch("meetings", queryset=Meeting.objects.only("slug", "title", "date"))
+        ),
+        "statements": lambda qs: qs.prefetch_related(
+            Prefetch(
+                "statements", queryset=_statement_summaries(Statement.objects.order_by("position", "id"))
+            )
+        ),
+    }
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "body", "meetings", "statements"]
+
+
+# -- organizations --------------------------------------------------------------------------------
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    """An organization officials belong to."""
+
+    url = _self_link("organization-detail")
+    parent = BriefOrganizationSerializer(read_only=True, allow_null=True)
+    official_count = serializers.IntegerField(read_only=True, help_text="Officials who belong to it.")
+
+    query_shape: QueryShape = {
+        "parent": lambda qs: qs.select_related("parent"),
+        "official_count": lambda qs: qs.annotate(official_count=related_count(Official, "organization")),
+    }
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "url", "name", "abbreviation", "kind", "parent", "official_count"]
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    """An organization with its officials and its sub-organizations."""
+
+    officials = BriefOfficialSerializer(many=True, read_only=True)
+    children = BriefOrganizationSerializer(many=True, read_only=True, help_text="Direct sub-organizations.")
+
+    query_shape: QueryShape = OrganizationSerializer.query_shape | {
+        "officials": lambda qs: qs.prefetch_related(
+            Prefetch("officials", queryset=_brief(Official, "organization"))
+        ),
+        "children": lambda qs: qs.prefetch_related(
+            Prefetch("children", queryset=_brief(Organization, "parent"))
+        ),
+    }
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "officials", "children"]
+
+
+# -- errors ---------------------------------------------------------------------------------------
+
+
+class ProblemErrorSerializer(serializers.Serializer):
+    """One problem with one field or parameter of a request."""
+
+    field = serializers.CharField(
+        allow_null=True, help_text="The field or query parameter at fault (dotted path); null when general."
+    )
+    code = serializers.CharField(help_text="Machine-readable code, e.g. `invalid_choice`, `required`.")
+    message = serializers.CharField(help_text="Human-readable explanation.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error answer, in RFC 9457 problem-details form, for every 4xx and 5xx status."""
+
+    type = serializers.URLField(help_text="URI identifying the kind of problem; stable per `code`.")
+    title = serializers.CharField(help_text="Short summary of the HTTP status.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="Human-readable explanation of this occurrence.")
+    code = serializers.CharField(
+        help_text="Machine-readable problem code, e.g. `not_found`, `validation_error`."
+    )
+    errors = ProblemErrorSerializer(many=True, help_text="Individual field problems (400); empty otherwise.")
