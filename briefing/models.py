@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
 
 from briefing import rules
 
@@ -147,6 +148,7 @@ class Organization(models.Model):
     )
 
     objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -180,6 +182,7 @@ class Official(models.Model):
     )
 
     objects = OfficialQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -205,6 +208,7 @@ class Article(models.Model):
     body = models.TextField(help_text="Full text. Statement offsets index into it, in Unicode code points.")
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title", "id"]
@@ -245,6 +249,7 @@ class Topic(models.Model):
     )
 
     objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
@@ -288,6 +293,7 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics, articles])
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -325,6 +331,8 @@ class Participation(models.Model):
     position = models.PositiveIntegerField(
         default=0, help_text="Display order among the meeting's participants."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "position", "id"]
@@ -397,6 +405,7 @@ class Statement(models.Model):
     )
 
     objects = StatementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[topics])
 
     class Meta:
         ordering = ["article", "position", "id"]

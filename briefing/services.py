@@ -243,6 +243,8 @@ class _FixtureImporter:
         ]
 
     def _save(self, obj: models.Model, record: str) -> None:
+        # The change history names the fixture as the reason for the change.
+        obj._change_reason = f"import {Path(self.source).name}"
         try:
             obj.full_clean()
         except ValidationError as exc:
