@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "briefing.urls"
@@ -146,3 +149,72 @@ SPECTACULAR_SETTINGS = {
 # Where `manage.py seed` looks for article fixtures.
 FIXTURE_ARTICLES_DIR = env.path("FIXTURE_ARTICLES_DIR", default=BASE_DIR / "fixtures" / "articles")
 FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"
+
+# --- Production hardening (security headers, static files, CORS) ---
+# With DEBUG off, these pass `manage.py check --deploy --fail-level WARNING` (tests/test_deploy.py).
+# docs/operations.md lists every environment variable read here.
+INSTALLED_APPS = [*INSTALLED_APPS, "corsheaders"]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves hashed, pre-compressed files that WhiteNoise can cache forever; that
+    # needs the manifest `collectstatic` writes (the image runs it at build time).
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+if not DEBUG:
+    # HSTS is hard to take back once browsers have seen it: start with a short
+    # SECURE_HSTS_SECONDS on a new domain (docs/operations.md).
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Orchestrators and the image's HEALTHCHECK probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
+# TLS ends at the load balancer, which must set (and overwrite) this header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+
+# Browsers on other origins may read the API, never write to it, and never with credentials.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_URLS_REGEX = r"^/(?!admin/|static/).*$"
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A runaway query is cancelled (and answered 503 by api.middleware) well before gunicorn's
+    # worker timeout would kill the worker.
+    _statement_timeout = env.int("DB_STATEMENT_TIMEOUT_MS", default=5000)
+    _db_options = DATABASES["default"]["OPTIONS"]
+    _db_options["options"] = " ".join(
+        filter(None, [_db_options.get("options"), f"-c statement_timeout={_statement_timeout}"])
+    )
+
+# Throttle counters live in the cache: with more than one worker or instance it must be shared
+# (CACHE_URL=redis://...), or each process counts on its own.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Logs go to stdout, where the container runtime collects them.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    # Django's own console handler (DEBUG only) would print every django.* line twice.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+}

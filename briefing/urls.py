@@ -3,8 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from briefing import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path("", include("api.urls")),
 ]
 
