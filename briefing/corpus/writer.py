@@ -1,40 +1,23 @@
 """Writes a generated corpus into the briefing tables, in bulk, through the project's models.
 
-``bulk_create`` skips ``full_clean()``, so nothing here relies on validation: the rows are
-built to satisfy the same rules. Statement offsets come from ``compose_body`` as it assembles
-the body, positions count the statements in body order, a statement's date is its meeting's,
-participants are drawn without repetition, and topic parents are created before children.
-Articles are written in chunks, so memory stays flat however large the corpus.
+``bulk_create`` skips ``full_clean()``, so nothing here relies on validation: the specs from
+``briefing.corpus.cast`` satisfy the same rules by construction (statement offsets come from
+the body as it is assembled, positions count statements in body order, a statement at a
+meeting takes its date, participants are drawn without repetition), and rows are created
+parents first. Articles are written in chunks, so memory stays flat however large the corpus.
+``bulk_create`` sends no signals either, so generated rows have no change history.
 """
 
-import datetime
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, reset_queries, transaction
 
-from briefing.corpus.text import (
-    OfficialSpec,
-    OrganizationSpec,
-    Remark,
-    TopicSpec,
-    Zipf,
-    build_officials,
-    build_organizations,
-    build_topics,
-    compose_body,
-    lower_first,
-    meeting_day,
-    meeting_intro,
-    sentence,
-    split_evenly,
-    statement_text,
-)
-from briefing.corpus.words import CITIES, PUBLISHERS, VENUES
+from briefing.corpus.cast import ArticleSpec, Cast, meeting_day, split_evenly
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 
 
@@ -71,23 +54,12 @@ SIZES = {
 
 BATCH_SIZE = 2_000
 ARTICLES_PER_CHUNK = 100
-PARTICIPANTS = (3, 6)
-TOPICS_PER_MEETING = (2, 4)
-MEETING_KINDS = (
-    (Meeting.Kind.BILATERAL, 35),
-    (Meeting.Kind.MULTILATERAL, 20),
-    (Meeting.Kind.PRESS_CONFERENCE, 15),
-    (Meeting.Kind.SUMMIT, 5),
-    (Meeting.Kind.CALL, 20),
-    (Meeting.Kind.OTHER, 5),
-)
-QUOTE_SHARE = 0.7
-STATEMENTS_AT_A_MEETING = 0.9
+# Share of articles that also report the previous article's last meeting (a follow-up story).
 CROSS_REPORTED = 0.1
 
 
 def briefing_models() -> list:
-    """Every briefing table's model, many-to-many link tables included."""
+    """Every briefing table's model, link and change-history tables included."""
     return list(apps.get_app_config("briefing").get_models(include_auto_created=True))
 
 
@@ -118,259 +90,150 @@ def corpus_analyze() -> None:
 
 
 def corpus_generate(*, size: CorpusSize, seed: int, progress: Callable[[str], None] | None = None) -> Counter:
-    """Fill the (empty) briefing tables with a deterministic corpus; return the rows per model."""
+    """Fill the (empty) briefing tables with a deterministic corpus; return the rows per table."""
     rng = random.Random(seed)
-    organizations = build_organizations(rng, size.organizations)
-    officials = build_officials(rng, size.officials, organizations)
-    topics = build_topics(rng, size.topics)
+    cast = Cast(rng, organizations=size.organizations, officials=size.officials, topics=size.topics)
     days = sorted(meeting_day(rng) for _ in range(size.meetings))
     meetings_per_article = split_evenly(rng, size.meetings, size.articles)
     statements_per_article = split_evenly(rng, size.statements, size.articles)
     with transaction.atomic():
-        writer = _Writer(rng, organizations, officials, topics)
+        writer = _Writer(cast)
         next_meeting = 0
         for first in range(0, size.articles, ARTICLES_PER_CHUNK):
-            plans = []
+            chunk = []
             for number in range(first + 1, min(first + ARTICLES_PER_CHUNK, size.articles) + 1):
                 n_meetings = meetings_per_article[number - 1]
-                plans.append(
-                    writer.plan_article(
-                        number,
-                        first_meeting=next_meeting + 1,
-                        days=days[next_meeting : next_meeting + n_meetings],
-                        n_statements=statements_per_article[number - 1],
-                    )
-                )
+                meetings = [
+                    cast.meeting(rng, next_meeting + i + 1, day)
+                    for i, day in enumerate(days[next_meeting : next_meeting + n_meetings])
+                ]
                 next_meeting += n_meetings
-            writer.save(plans)
+                article = cast.article(rng, number, meetings, statements_per_article[number - 1])
+                chunk.append((article, rng.random() < CROSS_REPORTED))
+            writer.save(chunk)
             # With DEBUG on, Django keeps every query's SQL; bulk inserts of long texts would
             # otherwise hold the whole corpus in memory a second time.
             reset_queries()
             if progress:
-                progress(f"{first + len(plans):,}/{size.articles:,} articles")
+                progress(f"{first + len(chunk):,}/{size.articles:,} articles")
     return writer.counts
 
 
-@dataclass
-class _MeetingPlan:
-    meeting: Meeting
-    participants: list[tuple[int, str]]
-    topics: list[int]
-
-
-@dataclass
-class _ArticlePlan:
-    article: Article
-    meetings: list[_MeetingPlan]
-    reported_meetings: list[Meeting]
-    statements: list[tuple[Statement, list[int]]] = field(default_factory=list)
-
-
 class _Writer:
-    """Plans articles (with their meetings and statements) and bulk-creates them chunk by chunk."""
+    """Bulk-creates a cast, then articles chunk by chunk, parents before the rows that point at them."""
 
-    def __init__(
-        self,
-        rng: random.Random,
-        organizations: list[OrganizationSpec],
-        officials: list[OfficialSpec],
-        topics: list[TopicSpec],
-    ):
-        self.rng = rng
+    def __init__(self, cast: Cast):
         self.counts: Counter = Counter()
-        self.officials = officials
-        self.topics = topics
-        self.official_zipf = Zipf(len(officials))
-        self.topic_zipf = Zipf(len(topics))
-        self.city_zipf = Zipf(len(CITIES))
-        self.kinds, kind_weights = zip(*MEETING_KINDS, strict=True)
-        self.kind_cum_weights = [sum(kind_weights[: i + 1]) for i in range(len(kind_weights))]
-        self.last_meeting: Meeting | None = None
-
-        org_rows = {}
-        for spec in organizations:  # Parents come first, so each parent already has its pk.
-            org_rows[spec.slug] = Organization(
+        self.previous_meeting: Meeting | None = None
+        organizations = {}
+        for spec in cast.organizations:  # Parents are listed first.
+            organizations[spec.slug] = Organization(
                 slug=spec.slug,
                 name=spec.name,
                 abbreviation=spec.abbreviation,
                 kind=spec.kind,
-                parent=org_rows.get(spec.parent),
+                parent=organizations.get(spec.parent),
             )
         for kind in ("intergovernmental", "government", "department"):
-            self._create(Organization, [o for o in org_rows.values() if o.kind == kind])
-        self.official_rows = self._create(
+            self._create(Organization, [o for o in organizations.values() if o.kind == kind])
+        self.officials = self._create(
             Official,
             [
-                Official(slug=o.slug, name=o.name, title=o.title, organization=org_rows[o.organization])
-                for o in officials
+                Official(slug=o.slug, name=o.name, title=o.title, organization=organizations[o.organization])
+                for o in cast.officials
             ],
         )
-        topic_rows: dict[str, Topic] = {}
+        topics: dict[str, Topic] = {}
         depth: dict[str, int] = {}
-        for spec in topics:  # Each topic is listed after its parent.
+        for spec in cast.topics:  # Each topic is listed after its parent.
             depth[spec.slug] = 0 if spec.parent is None else depth[spec.parent] + 1
-            topic_rows[spec.slug] = Topic(
-                slug=spec.slug,
-                name=spec.name,
-                description=spec.description,
-                parent=topic_rows.get(spec.parent),
+            topics[spec.slug] = Topic(
+                slug=spec.slug, name=spec.name, description=spec.description, parent=topics.get(spec.parent)
             )
         for level in sorted(set(depth.values())):
-            self._create(Topic, [row for slug, row in topic_rows.items() if depth[slug] == level])
-        self.topic_rows = [topic_rows[spec.slug] for spec in topics]
+            self._create(Topic, [row for slug, row in topics.items() if depth[slug] == level])
+        self.topics = list(topics.values())
 
-    # -- planning ----------------------------------------------------------------------------
-
-    def plan_article(
-        self, number: int, *, first_meeting: int, days: list[datetime.date], n_statements: int
-    ) -> _ArticlePlan:
-        """One article with its meetings (numbered from ``first_meeting``) and statements."""
-        rng = self.rng
-        meetings = [self._plan_meeting(first_meeting + i, day) for i, day in enumerate(days)]
-        reported = [m.meeting for m in meetings]
-        if self.last_meeting is not None and rng.random() < CROSS_REPORTED:
-            reported.append(self.last_meeting)  # A follow-up on the previous article's story.
-        self.last_meeting = meetings[-1].meeting
-        published_on = days[-1] + datetime.timedelta(days=rng.randint(0, 3))
-        slug = f"article-{number:05d}"
-        headline = meetings[0].meeting.title
-        if len(meetings) > 1:
-            headline = f"{headline}, and {len(meetings) - 1} more meetings"
-        article = Article(
-            slug=slug,
-            title=headline[:300],
-            publisher=rng.choice(PUBLISHERS),
-            url=f"https://news.example.org/{published_on.year}/{slug}",
-            published_on=published_on,
-        )
-
-        at_meeting: list[list[tuple]] = [[] for _ in meetings]
-        elsewhere: list[tuple] = []
-        for _ in range(n_statements):
-            kind = Statement.Kind.QUOTE if rng.random() < QUOTE_SHARE else Statement.Kind.PARAPHRASE
-            if rng.random() < STATEMENTS_AT_A_MEETING:
-                i = rng.randrange(len(meetings))
-                plan = meetings[i]
-                speaker = rng.choice(plan.participants)[0]
-                topics = rng.sample(plan.topics, rng.randint(0, 2))
-                at_meeting[i].append((speaker, kind, statement_text(rng, kind), topics, plan.meeting))
-            else:
-                speaker = self.official_zipf.one(rng)
-                topics = self.topic_zipf.distinct(rng, rng.randint(0, 1))
-                elsewhere.append((speaker, kind, statement_text(rng, kind), topics, None))
-
-        sections = [
-            (self._intro(plan), [self._remark(s) for s in statements])
-            for plan, statements in zip(meetings, at_meeting, strict=True)
-        ]
-        if elsewhere:
-            intro = f"Separately, officials spoke about other matters. {sentence(rng, first_person=False)}"
-            sections.append((intro, [self._remark(s) for s in elsewhere]))
-        article.body, spans = compose_body(rng, headline=article.title, sections=sections)
-
-        statement_date = published_on if rng.random() < 0.6 else None
-        ordered = [s for statements in at_meeting for s in statements] + elsewhere
-        result = _ArticlePlan(article, meetings, reported)
-        for position, ((speaker, kind, text, topics, meeting), (start, end)) in enumerate(
-            zip(ordered, spans, strict=True), start=1
-        ):
-            statement = Statement(
-                article=article,
-                speaker=self.official_rows[speaker],
-                meeting=meeting,
-                text=text,
-                kind=kind,
-                date=meeting.date if meeting else statement_date,
-                position=position,
-                start=start,
-                end=end,
+    def save(self, chunk: list[tuple[ArticleSpec, bool]]) -> None:
+        """Bulk-create articles with their meetings and statements (flagged: plus a follow-up)."""
+        meetings = {
+            spec.slug: Meeting(
+                slug=spec.slug,
+                title=spec.title,
+                date=spec.date,
+                kind=spec.kind,
+                location=spec.location,
+                city=spec.city,
+                summary=spec.summary,
             )
-            result.statements.append((statement, topics))
-        return result
-
-    def _plan_meeting(self, number: int, day: datetime.date) -> _MeetingPlan:
-        rng = self.rng
-        kind = rng.choices(self.kinds, cum_weights=self.kind_cum_weights)[0]
-        people = self.official_zipf.distinct(rng, rng.randint(*PARTICIPANTS))
-        topics = self.topic_zipf.distinct(rng, rng.randint(*TOPICS_PER_MEETING))
-        city = "" if kind == Meeting.Kind.CALL else CITIES[self.city_zipf.one(rng)]
-        location = "" if kind == Meeting.Kind.CALL else rng.choice(VENUES)
-        names = [self.officials[i].name for i in people]
-        topic = self.topics[topics[0]].name
-        title = {
-            Meeting.Kind.BILATERAL: f"{names[0]} meets {names[1]}",
-            Meeting.Kind.MULTILATERAL: f"Meeting of {names[0]}, {names[1]} and others on {topic}",
-            Meeting.Kind.PRESS_CONFERENCE: f"Joint press conference by {names[0]} and {names[1]}",
-            Meeting.Kind.SUMMIT: f"{city} summit on {topic}",
-            Meeting.Kind.CALL: f"Call between {names[0]} and {names[1]}",
-            Meeting.Kind.OTHER: f"{names[0]} and {names[1]} on {topic}",
-        }[kind]
-        summary = (
-            f"{names[0]} and {names[1]} discussed {lower_first(topic)}. {sentence(rng, first_person=False)}"
-        )
-        meeting = Meeting(
-            slug=f"meeting-{number:06d}",
-            title=title[:300],
-            date=day,
-            kind=kind,
-            location=location,
-            city=city,
-            summary=summary,
-        )
-        participants = [(i, self.officials[i].role_on(day)) for i in people]
-        return _MeetingPlan(meeting, participants, topics)
-
-    def _intro(self, plan: _MeetingPlan) -> str:
-        meeting = plan.meeting
-        names = [self.officials[i].name for i, _ in plan.participants]
-        topics = [self.topics[t].name for t in plan.topics]
-        return meeting_intro(self.rng, day=meeting.date, city=meeting.city, names=names, topics=topics)
-
-    def _remark(self, statement: tuple) -> Remark:
-        speaker, kind, text, _, _ = statement
-        return Remark(speaker_name=self.officials[speaker].name, kind=kind, text=text)
-
-    # -- saving ------------------------------------------------------------------------------
-
-    def save(self, plans: list[_ArticlePlan]) -> None:
-        """Bulk-create the planned rows, parents before the rows that point at them."""
-        meetings = [m for plan in plans for m in plan.meetings]
-        self._create(Meeting, [m.meeting for m in meetings])
+            for article, _ in chunk
+            for spec in article.meetings
+        }
+        self._create(Meeting, list(meetings.values()))
+        specs = [spec for article, _ in chunk for spec in article.meetings]
         self._create(
             Participation,
             [
-                Participation(meeting=m.meeting, official=self.official_rows[i], role=role, position=position)
-                for m in meetings
+                Participation(
+                    meeting=meetings[m.slug], official=self.officials[i], role=role, position=position
+                )
+                for m in specs
                 for position, (i, role) in enumerate(m.participants)
             ],
         )
-        self._create(
+        self._link(
             Meeting.topics.through,
-            [
-                Meeting.topics.through(meeting_id=m.meeting.pk, topic_id=self.topic_rows[t].pk)
-                for m in meetings
-                for t in m.topics
-            ],
+            "meeting",
+            "topic",
+            [(meetings[m.slug], self.topics[t]) for m in specs for t in m.topics],
         )
-        self._create(Article, [plan.article for plan in plans])
-        self._create(
-            Meeting.articles.through,
-            [
-                Meeting.articles.through(meeting_id=meeting.pk, article_id=plan.article.pk)
-                for plan in plans
-                for meeting in plan.reported_meetings
-            ],
-        )
-        statements = [s for plan in plans for s in plan.statements]
+        articles = {
+            spec.slug: Article(
+                slug=spec.slug,
+                title=spec.title,
+                publisher=spec.publisher,
+                url=spec.url,
+                published_on=spec.published_on,
+                body=spec.body,
+            )
+            for spec, _ in chunk
+        }
+        self._create(Article, list(articles.values()))
+        reports = []
+        for spec, follow_up in chunk:
+            reports += [(meetings[m.slug], articles[spec.slug]) for m in spec.meetings]
+            if follow_up and self.previous_meeting is not None:
+                reports.append((self.previous_meeting, articles[spec.slug]))
+            self.previous_meeting = meetings[spec.meetings[-1].slug]
+        self._link(Meeting.articles.through, "meeting", "article", reports)
+        statements = [
+            (
+                Statement(
+                    article=articles[article.slug],
+                    speaker=self.officials[s.speaker],
+                    meeting=None if s.meeting is None else meetings[article.meetings[s.meeting].slug],
+                    text=s.text,
+                    kind=s.kind,
+                    date=s.date,
+                    position=position,
+                    start=s.start,
+                    end=s.end,
+                ),
+                s.topics,
+            )
+            for article, _ in chunk
+            for position, s in enumerate(article.statements, start=1)
+        ]
         self._create(Statement, [statement for statement, _ in statements])
-        self._create(
+        self._link(
             Statement.topics.through,
-            [
-                Statement.topics.through(statement_id=statement.pk, topic_id=self.topic_rows[t].pk)
-                for statement, topics in statements
-                for t in topics
-            ],
+            "statement",
+            "topic",
+            [(statement, self.topics[t]) for statement, topics in statements for t in topics],
         )
+
+    def _link(self, through, left: str, right: str, pairs: list) -> None:
+        self._create(through, [through(**{f"{left}_id": a.pk, f"{right}_id": b.pk}) for a, b in pairs])
 
     def _create(self, model, rows: list) -> list:
         created = model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
