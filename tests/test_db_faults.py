@@ -1,0 +1,204 @@
+"""Database faults against a real gunicorn: the API answers 503 fast and recovers by itself.
+
+The test owns its PostgreSQL 15 cluster (initdb into a temporary directory, its own free port on
+127.0.0.1, stopped and started with pg_ctl), so it never touches the machine's cluster. gunicorn
+(2 workers) runs the image's entrypoint and command against it in production mode, over plain
+HTTP (``SECURE_SSL_REDIRECT=false``). Every process is stopped by its pid, even on failure.
+"""
+
+import os
+import pwd
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.processes import HOST, REPO, clean_env, free_port, request, run, start_gunicorn
+
+pytestmark = pytest.mark.slow
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+SITE_HOST = "api.example.org"
+# Connection refused must be answered well within this; a hung connect within DB_CONNECT_TIMEOUT.
+BOUND_SECONDS = 5
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster run as the ``postgres`` user when the test runs as root."""
+
+    def __init__(self, root: Path, port: int):
+        self.root = root
+        self.data = root / "data"
+        self.port = port
+        self.log = root / "postgres.log"
+
+    def command(self, program: str, *args: str) -> list[str]:
+        """``program`` from PG_BIN, as postgres if we are root (initdb refuses to run as root)."""
+        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return [*as_postgres, str(PG_BIN / program), *args]
+
+    def pg_ctl(self, *args: str) -> None:
+        """Run pg_ctl on this cluster and wait for it to finish the action."""
+        subprocess.run(self.command("pg_ctl", "-D", str(self.data), "-w", "-t", "30", *args), check=True)
+
+    def start(self) -> None:
+        """Start the postmaster on 127.0.0.1 only, with its socket in the cluster's own directory."""
+        options = (
+            f"-p {self.port} -c listen_addresses={HOST} -c unix_socket_directories={self.root} -c fsync=off"
+        )
+        self.pg_ctl("-l", str(self.log), "-o", options, "start")
+
+    def postmaster_pid(self) -> int | None:
+        """The running postmaster's pid, from its pid file."""
+        pid_file = self.data / "postmaster.pid"
+        return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+
+    def stop(self) -> None:
+        """Fast shutdown (pg_ctl signals the postmaster's pid): clients are disconnected at once."""
+        if self.postmaster_pid() is not None:
+            self.pg_ctl("-m", "fast", "stop")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A fresh cluster with a ``briefing`` database; stopped and removed afterwards."""
+    if not all((PG_BIN / program).exists() for program in ("initdb", "pg_ctl", "createdb")):
+        pytest.skip(f"PostgreSQL 15 server binaries are missing from {PG_BIN}")
+    root = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
+    if os.geteuid() == 0:
+        postgres = pwd.getpwnam("postgres")
+        os.chown(root, postgres.pw_uid, postgres.pw_gid)
+    db = Cluster(root, free_port())
+    try:
+        subprocess.run(
+            db.command(
+                "initdb", "-D", str(db.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        db.start()
+        subprocess.run(
+            db.command("createdb", "-h", HOST, "-p", str(db.port), "-U", "postgres", "briefing"), check=True
+        )
+        yield db
+    finally:
+        db.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(cluster, tmp_path_factory):
+    """gunicorn (2 workers) migrated and seeded into the cluster through the entrypoint."""
+    root = tmp_path_factory.mktemp("faults")
+    venv_bin = Path(sys.executable).parent
+    env = clean_env(
+        PATH=f"{venv_bin}:{clean_env()['PATH']}",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=SITE_HOST,
+        DATABASE_URL=f"postgres://postgres@{HOST}:{cluster.port}/briefing",
+        STATIC_ROOT=str(root / "static"),
+        SECURE_SSL_REDIRECT="false",
+        GUNICORN_WORKERS="2",
+        MIGRATE="1",
+        SEED="1",
+    )
+    # The admin's templates need the static manifest, as in the image.
+    run(["python", "manage.py", "collectstatic", "--noinput"], cwd=REPO, env=env)
+    gunicorn = start_gunicorn(cwd=REPO, env=env, log=root / "gunicorn.log")
+    try:
+        yield gunicorn
+    finally:
+        gunicorn.stop()
+
+
+@pytest.fixture
+def database_down(cluster):
+    """The cluster stopped for the test, and started again after it whatever happens."""
+    cluster.stop()
+    try:
+        yield
+    finally:
+        cluster.start()
+
+
+def get(server, path: str):
+    """A GET with the site's Host header."""
+    return request(server.port, "GET", path, headers={"Host": SITE_HOST})
+
+
+def post_admin_login(server):
+    """POST the admin login form (a database-backed request), with a valid CSRF token."""
+    page = get(server, "/admin/login/")
+    token = re.search(r"csrftoken=([^;]+)", page.headers["set-cookie"]).group(1)
+    return request(
+        server.port,
+        "POST",
+        "/admin/login/",
+        headers={
+            "Host": SITE_HOST,
+            "Cookie": f"csrftoken={token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body=f"csrfmiddlewaretoken={token}&username=nobody&password=wrong".encode(),
+        timeout=BOUND_SECONDS * 3,
+    )
+
+
+def test_readyz_is_200_while_the_database_is_up(server):
+    response = get(server, "/readyz/")
+
+    assert (response.status, response.json()) == (200, {"status": "ok"}), server.log_tail()
+
+
+def test_database_down_readyz_answers_503_not_ready_within_bound(server, database_down):
+    # Several requests, so that both workers (and their persistent connections) are hit.
+    responses = [get(server, "/readyz/") for _ in range(6)]
+
+    for response in responses:
+        assert response.status == 503, server.log_tail()
+        assert response.headers["retry-after"] == "5"
+        assert response.json()["code"] == "not_ready"
+        assert response.seconds < BOUND_SECONDS
+
+
+def test_database_down_healthz_and_admin_login_page_stay_200(server, database_down):
+    healthz = get(server, "/healthz/")
+
+    assert (healthz.status, healthz.json()) == (200, {"status": "ok"})
+    assert get(server, "/admin/login/").status == 200
+
+
+def test_database_down_admin_login_post_answers_503_database_unavailable(server, database_down):
+    response = post_admin_login(server)
+
+    assert response.status == 503, server.log_tail()
+    assert response.headers["retry-after"] == "5"
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["code"] == "database_unavailable"
+    assert response.seconds < BOUND_SECONDS
+
+
+def test_database_back_readyz_recovers_without_restarting_gunicorn(server, cluster):
+    workers = server.worker_pids()
+    cluster.stop()
+    try:
+        assert get(server, "/readyz/").status == 503
+    finally:
+        cluster.start()
+
+    deadline = time.monotonic() + 10
+    while (response := get(server, "/readyz/")).status != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    assert response.status == 200, server.log_tail()
+    assert server.process.poll() is None
+    assert server.worker_pids() == workers
+    # The database-backed login works again: a wrong password re-renders the form.
+    assert post_admin_login(server).status == 200
