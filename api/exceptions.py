@@ -1,6 +1,8 @@
 """Turn every error a DRF view raises into the API's problem-details body (see api.problems)."""
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -33,6 +35,22 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
         set_rollback()
         return _response(
             status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "request_too_large", "The request body is too large."
+        )
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        set_rollback()
+        used_by = sorted(
+            {str(obj._meta.verbose_name_plural) for obj in exc.protected_objects if hasattr(obj, "_meta")}
+        )
+        return _response(
+            status.HTTP_409_CONFLICT,
+            "protected",
+            f"Other data still refers to this object ({', '.join(used_by)}); change or delete those first.",
+        )
+    elif isinstance(exc, IntegrityError):
+        # A concurrent write took the same unique value after this request validated it.
+        set_rollback()
+        return _response(
+            status.HTTP_409_CONFLICT, "conflict", "The change conflicts with a concurrent change; retry."
         )
     elif isinstance(exc, RecursionError):
         set_rollback()

@@ -48,3 +48,12 @@ class KeysetPagination(CursorPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size, default=self.page_size)
         return parameters
+
+
+class HistoryPagination(KeysetPagination):
+    """Pages of an object's change history, newest first."""
+
+    ordering = "-history_id"
+
+    def get_ordering(self, request, queryset, view):
+        return (self.ordering,)

@@ -12,6 +12,7 @@ ERROR_DESCRIPTIONS = {
     403: "Not allowed.",
     404: "No such object.",
     406: "The `Accept` header asks for a media type the API cannot produce.",
+    409: "Other data refers to the object, or a concurrent change took the same unique value.",
     412: "The object changed since it was read (`If-Match`).",
     413: "The request body is too large.",
     415: "The body is not JSON.",
@@ -36,6 +37,7 @@ class BriefingAutoSchema(AutoSchema):
             "update": f"Replace a {one}",
             "partial_update": f"Update some fields of a {one}",
             "destroy": f"Delete a {one}",
+            "history": f"Change history of one {one}",
         }.get(getattr(self.view, "action", None))
 
     def error_statuses(self) -> list[int]:
@@ -43,6 +45,8 @@ class BriefingAutoSchema(AutoSchema):
         statuses = [400, 406, 429, 503]
         if self.method not in SAFE_METHODS:
             statuses += [401, 403, 413, 415]
+        if self.method not in SAFE_METHODS:
+            statuses.append(409)
         if self._is_a_detail():
             statuses.append(404)
             if self.method in ("PUT", "PATCH", "DELETE"):
@@ -65,10 +69,33 @@ class BriefingAutoSchema(AutoSchema):
             )
         return responses
 
+    def get_response_serializers(self):
+        # A write answers with the object's full representation, not the request body.
+        if getattr(self.view, "action", None) in ("create", "update", "partial_update"):
+            return self.view.read_serializer_class()
+        return super().get_response_serializers()
+
+    def get_auth(self):
+        # Anonymous clients may read: say so, or generated clients insist on credentials.
+        auth = super().get_auth()
+        if self.method in SAFE_METHODS and {} not in auth:
+            auth.append({})
+        return auth
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         view = self.view
-        if self.method != "GET" or not hasattr(view, "wanted_fields"):
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            return [
+                *parameters,
+                OpenApiParameter(
+                    "If-Match",
+                    str,
+                    OpenApiParameter.HEADER,
+                    description="The `ETag` of the representation you read; a stale one is refused with 412.",
+                ),
+            ]
+        if self.method != "GET" or getattr(view, "action", None) not in ("list", "retrieve"):
             return parameters
         names = ", ".join(f"`{n}`" for n in view.get_serializer_class()().fields)
         return [

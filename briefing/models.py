@@ -441,4 +441,4 @@ class Statement(models.Model):
             try:
                 self.start, self.end = rules.locate_verbatim(self.article.body, self.text, hint=self.start)
             except ValidationError as exc:
-                raise ValidationError({"text": exc.messages}) from exc
+                raise ValidationError({"text": exc}) from exc

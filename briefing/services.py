@@ -1,4 +1,4 @@
-"""Writes to the briefing domain: the article-fixture import.
+"""Writes to the briefing domain: saves under the domain rules, meeting participants, article import.
 
 Each write validates through the models' ``full_clean()`` (and so through ``briefing.rules``),
 the same path the admin and the API take, and runs inside one transaction.
@@ -15,6 +15,7 @@ import jsonschema
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import post_save
 
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 
@@ -45,6 +46,81 @@ class ImportReport:
         outcomes = ("created", "updated", "unchanged", "deleted")
         summary = ", ".join(f"{self.total(o)} {o}" for o in outcomes)
         return f"{self.path}: {summary}"
+
+
+# -- writes with the domain rules -----------------------------------------------------------------
+
+
+@transaction.atomic
+def record_save(
+    *, instance: models.Model, m2m: dict[str, list] | None = None, reason: str | None = None
+) -> models.Model:
+    """Validate ``instance`` with every domain rule (``full_clean``), save it and set its links.
+
+    The one write path of the importer and the API (the admin's forms run the same
+    ``full_clean``). ``reason`` goes into the change history.
+    """
+    instance._change_reason = reason
+    instance.full_clean()
+    if not m2m:
+        instance.save()
+        return instance
+    # One history record for the whole write, taken once the links are set: otherwise the
+    # save and each step of `set()` (remove, then add) would each record a half-done state.
+    created = instance._state.adding
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+        for name, objs in m2m.items():
+            getattr(instance, name).set(objs)
+    finally:
+        del instance.skip_history_when_saving
+    post_save.send(
+        sender=type(instance), instance=instance, created=created, raw=False, using=instance._state.db
+    )
+    return instance
+
+
+@transaction.atomic
+def record_delete(*, instance: models.Model, reason: str | None = None) -> None:
+    """Delete ``instance``, recording ``reason`` in the change history."""
+    instance._change_reason = reason
+    instance.delete()
+
+
+@transaction.atomic
+def meeting_participants_set(
+    *, meeting: Meeting, participants: list[tuple[Official, str]], reason: str | None = None
+) -> bool:
+    """Make ``participants`` (official, role at the time) the meeting's, in that order.
+
+    Rows are updated in place, so an official's participation keeps its identity and history.
+    Returns whether anything changed. An official listed twice is refused (``params["index"]``
+    names the second listing).
+    """
+    existing = {p.official_id: p for p in meeting.participations.all()}
+    seen: set[int] = set()
+    changed = False
+    for index, (official, role) in enumerate(participants):
+        if official.pk in seen:
+            raise ValidationError(
+                "This official is already a participant of this meeting.",
+                code="duplicate_participant",
+                params={"index": index, "field": "official"},
+            )
+        seen.add(official.pk)
+        participation = existing.pop(official.pk, None) or Participation(meeting=meeting, official=official)
+        if participation.pk is None or (participation.role, participation.position) != (role, index):
+            participation.role, participation.position = role, index
+            record_save(instance=participation, reason=reason)
+            changed = True
+    for participation in existing.values():
+        record_delete(instance=participation, reason=reason)
+        changed = True
+    return changed
+
+
+# -- the article-fixture import --------------------------------------------------------------------
 
 
 def fixture_schema() -> dict:
@@ -113,6 +189,8 @@ class _FixtureImporter:
         self.data = data
         self.source = source
         self.report = ImportReport(path=str(source))
+        # The change history names the fixture as the reason for each change.
+        self.reason = f"import {Path(source).name}"
 
     def run(self) -> None:
         for model, key, ref_model, ref_key in (
@@ -126,72 +204,81 @@ class _FixtureImporter:
                 self._upsert(model, record, row, **resolved)
         article_row = dict(self.data["article"])
         article_row["published_on"] = self._date(article_row.get("published_on"), "article", "published_on")
-        article = self._upsert(Article, "article", article_row)
+        article, outcome = self._upsert_row(
+            Article, "article", {"slug": article_row.pop("slug")}, article_row
+        )
+        self.report.add(Article, outcome)
         meetings = [
             self._import_meeting(article, i, row) for i, row in enumerate(self.data.get("meetings", []))
         ]
         for meeting in article.meetings.exclude(pk__in=[m.pk for m in meetings]):
-            meeting.articles.remove(article)
+            record_save(
+                instance=meeting,
+                m2m={"articles": list(meeting.articles.exclude(pk=article.pk))},
+                reason=self.reason,
+            )
             self.report.add(Meeting, "updated")
-        self._import_statements(article)
+        # A changed body moves the spans: every statement's offsets are computed again.
+        self._import_statements(article, recompute=outcome == "updated")
 
     # -- records -----------------------------------------------------------------------------
 
     def _import_meeting(self, article: Article, i: int, row: dict) -> Meeting:
         record = f"meetings[{i}]"
-        values = {k: v for k, v in row.items() if k not in ("topics", "participants")}
+        values = {k: v for k, v in row.items() if k not in ("slug", "topics", "participants")}
         values["date"] = self._date(values["date"], record, "date")
-        meeting, outcome = self._upsert_row(Meeting, record, values)
-        changed = self._set_m2m(meeting.topics, self._topics(row, record))
-        if not meeting.articles.filter(pk=article.pk).exists():
-            meeting.articles.add(article)
-            changed = True
-        changed |= self._set_participants(meeting, record, row["participants"])
-        self.report.add(Meeting, "updated" if outcome == "unchanged" and changed else outcome)
+        existing = Meeting.objects.filter(slug=row["slug"]).first()
+        # The meeting keeps the other articles that report it.
+        articles = {a.pk: a for a in (existing.articles.all() if existing else [])} | {article.pk: article}
+        m2m = {"topics": self._topics(row, record), "articles": list(articles.values())}
+        meeting, outcome = self._upsert_row(Meeting, record, {"slug": row["slug"]}, values, m2m)
+        participants_changed = self._set_participants(meeting, record, row["participants"])
+        self.report.add(Meeting, "updated" if outcome == "unchanged" and participants_changed else outcome)
         return meeting
 
     def _set_participants(self, meeting: Meeting, record: str, rows: list[dict]) -> bool:
-        existing = {p.official_id: p for p in meeting.participations.all()}
-        wanted = []
-        changed = False
-        for j, row in enumerate(rows):
-            where = f"{record}.participants[{j}]"
-            official = self._ref(Official, row, "official", where)
-            participation = existing.pop(official.pk, None) or Participation(
-                meeting=meeting, official=official
-            )
-            if participation.official_id in wanted:
-                raise FixtureError(
-                    self.source, where, "official", "This official is already a participant of this meeting."
-                )
-            wanted.append(participation.official_id)
-            if participation.pk is None or (participation.role, participation.position) != (row["role"], j):
-                participation.role, participation.position = row["role"], j
-                self._save(participation, where)
-                changed = True
-        for participation in existing.values():
-            participation.delete()
-            changed = True
-        return changed
+        participants = [
+            (self._ref(Official, row, "official", f"{record}.participants[{j}]"), row["role"])
+            for j, row in enumerate(rows)
+        ]
+        try:
+            return meeting_participants_set(meeting=meeting, participants=participants, reason=self.reason)
+        except ValidationError as exc:
+            index = (exc.params or {}).get("index")
+            where = f"{record}.participants[{index}]" if index is not None else record
+            raise FixtureError(
+                self.source, where, (exc.params or {}).get("field"), " ".join(exc.messages)
+            ) from exc
 
-    def _import_statements(self, article: Article) -> None:
+    def _import_statements(self, article: Article, *, recompute: bool) -> None:
         existing = {s.position: s for s in article.statements.all()}
         previous_start = 0
         for i, row in enumerate(self.data["statements"]):
             record = f"statements[{i}]"
-            position = i + 1
-            statement = existing.pop(position, None) or Statement(article=article, position=position)
-            before = _field_values(statement) if statement.pk else None
-            statement.speaker = self._ref(Official, row, "speaker", record)
-            statement.meeting = self._ref(Meeting, row, "meeting", record)
-            statement.kind = row["kind"]
-            statement.text = row["text"]
-            statement.date = self._date(row.get("date"), record, "date")
-            # Where a text occurs more than once, the occurrence after the previous statement
-            # is meant: statements are listed in article order.
-            found = article.body.find(row["text"], previous_start)
-            statement.start = found if found >= 0 else None
-            self._save(statement, record)
+            meeting = self._ref(Meeting, row, "meeting", record)
+            values = {
+                "speaker": self._ref(Official, row, "speaker", record),
+                "meeting": meeting,
+                "kind": row["kind"],
+                "text": row["text"],
+                "date": meeting.date if meeting else self._date(row.get("date"), record, "date"),
+            }
+            statement = existing.pop(i + 1, None)
+            if statement is None or recompute or statement.text != row["text"]:
+                # Where a text occurs more than once, the occurrence after the previous
+                # statement is meant: statements are listed in article order.
+                found = article.body.find(row["text"], previous_start)
+                values["start"] = found if found >= 0 else None
+            statement, outcome = self._upsert_row(
+                Statement,
+                record,
+                {"article": article, "position": i + 1},
+                values,
+                {"topics": self._topics(row, record)},
+                instance=statement,
+                force=recompute,
+            )
+            self.report.add(Statement, outcome)
             if statement.start < previous_start:
                 raise FixtureError(
                     self.source,
@@ -200,40 +287,49 @@ class _FixtureImporter:
                     "Statements must be listed in the order they appear in the article body.",
                 )
             previous_start = statement.start
-            topics_changed = self._set_m2m(statement.topics, self._topics(row, record))
-            if before is None:
-                self.report.add(Statement, "created")
-            elif before != _field_values(statement) or topics_changed:
-                self.report.add(Statement, "updated")
-            else:
-                self.report.add(Statement, "unchanged")
         for statement in existing.values():
-            statement.delete()
+            record_delete(instance=statement, reason=self.reason)
             self.report.add(Statement, "deleted")
 
     # -- helpers -----------------------------------------------------------------------------
 
     def _upsert(self, model: type[models.Model], record: str, row: dict, **resolved: Any) -> models.Model:
         """Create or update the ``model`` row with ``row["slug"]``, and report the outcome."""
-        obj, outcome = self._upsert_row(model, record, row, **resolved)
+        values = {k: v for k, v in row.items() if k != "slug"} | resolved
+        obj, outcome = self._upsert_row(model, record, {"slug": row["slug"]}, values)
         self.report.add(model, outcome)
         return obj
 
     def _upsert_row(
-        self, model: type[models.Model], record: str, row: dict, **resolved: Any
+        self,
+        model: type[models.Model],
+        record: str,
+        lookup: dict,
+        values: dict,
+        m2m: dict[str, list] | None = None,
+        *,
+        instance: models.Model | None = None,
+        force: bool = False,
     ) -> tuple[models.Model, str]:
-        """Create or update the ``model`` row with ``row["slug"]``; save only when it differs."""
-        values = {k: v for k, v in row.items() if k != "slug"} | resolved
-        obj = model.objects.filter(slug=row["slug"]).first()
-        outcome = "unchanged"
+        """Create or update the row found by ``lookup``; save (once) only when something differs.
+
+        Returns the row and the outcome: ``created``, ``updated`` or ``unchanged``.
+        """
+        obj = instance or model.objects.filter(**lookup).first()
         if obj is None:
-            obj, outcome = model(slug=row["slug"]), "created"
-        for name, value in values.items():
-            if getattr(obj, name) != value:
-                setattr(obj, name, value)
-                outcome = "created" if outcome == "created" else "updated"
+            obj, outcome = model(**lookup), "created"
+        else:
+            differs = [name for name, value in values.items() if getattr(obj, name) != value]
+            differs += [
+                name
+                for name, objs in (m2m or {}).items()
+                if set(getattr(obj, name).values_list("pk", flat=True)) != {o.pk for o in objs}
+            ]
+            outcome = "updated" if differs or force else "unchanged"
         if outcome != "unchanged":
-            self._save(obj, record)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            self._save(obj, record, m2m)
         return obj, outcome
 
     def _topics(self, row: dict, record: str) -> list[Topic]:
@@ -242,16 +338,13 @@ class _FixtureImporter:
             for j, slug in enumerate(row.get("topics", []))
         ]
 
-    def _save(self, obj: models.Model, record: str) -> None:
-        # The change history names the fixture as the reason for the change.
-        obj._change_reason = f"import {Path(self.source).name}"
+    def _save(self, obj: models.Model, record: str, m2m: dict[str, list] | None = None) -> None:
         try:
-            obj.full_clean()
+            record_save(instance=obj, m2m=m2m, reason=self.reason)
         except ValidationError as exc:
             field_name, messages = next(iter(exc.message_dict.items()))
             field_name = None if field_name == "__all__" else field_name
             raise FixtureError(self.source, record, field_name, " ".join(messages)) from exc
-        obj.save()
 
     def _ref(self, model: type[models.Model], row: dict, key: str, record: str) -> models.Model | None:
         """Resolve the slug in ``row[key]`` to a ``model`` row (in this file or already stored)."""
@@ -276,14 +369,3 @@ class _FixtureImporter:
             return datetime.date.fromisoformat(value)
         except ValueError as exc:
             raise FixtureError(self.source, record, key, f"“{value}” is not a valid date: {exc}.") from exc
-
-    def _set_m2m(self, manager: Any, objs: list[models.Model]) -> bool:
-        wanted = {o.pk for o in objs}
-        if set(manager.values_list("pk", flat=True)) == wanted:
-            return False
-        manager.set(objs)
-        return True
-
-
-def _field_values(obj: models.Model) -> tuple:
-    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields)

@@ -27,7 +27,8 @@ def test_unknown_statement_id_is_a_404_problem(api):
     assert_problem(api.get(reverse("statement-detail", args=[999999999])), 404, "not_found")
 
 
-def test_wrong_method_is_a_405_problem(api):
+def test_wrong_method_is_a_405_problem(api, admin_user):
+    api.force_authenticate(admin_user)
     body = assert_problem(api.delete(reverse("meeting-list")), 405, "method_not_allowed")
     assert body["detail"] == 'Method "DELETE" not allowed.'
 
@@ -37,7 +38,9 @@ def test_unacceptable_media_type_is_a_406_problem(api):
 
 
 def test_unknown_parameter_on_a_detail_is_a_400_problem(api):
-    body = assert_problem(api.get(reverse("topic-detail", args=["china"]), {"page_size": 3}), 400, "validation_error")
+    body = assert_problem(
+        api.get(reverse("topic-detail", args=["china"]), {"page_size": 3}), 400, "validation_error"
+    )
     assert body["errors"][0]["field"] == "page_size"
 
 

@@ -18,7 +18,9 @@ def test_schema_is_served_as_yaml_and_json(api):
     assert api.get(reverse("schema"), {"format": "json"}).json()["info"]["title"] == "Summit Briefing API"
 
 
-@pytest.mark.parametrize(("name", "asset"), [("swagger-ui", "swagger-ui-bundle.js"), ("redoc", "redoc.standalone.js")])
+@pytest.mark.parametrize(
+    ("name", "asset"), [("swagger-ui", "swagger-ui-bundle.js"), ("redoc", "redoc.standalone.js")]
+)
 def test_docs_pages_load_their_assets_locally(api, name, asset):
     page = api.get(reverse(name)).content.decode()
     assert "/static/drf_spectacular_sidecar/" in page

@@ -5,7 +5,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.urls import path, reverse
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 
 DATABASE_UNAVAILABLE = {
     "type": "https://summit-briefing.example/problems/database-unavailable",
@@ -24,6 +25,7 @@ def plain_view(request, error):
 
 
 @api_view(["GET"])
+@permission_classes([AllowAny])
 def drf_view(request):
     raise OperationalError("connection refused")
 

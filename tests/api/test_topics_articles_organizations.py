@@ -14,7 +14,11 @@ def test_topic_detail_has_parent_children_and_counts(api):
         "url": "http://testserver/topics/madrid-summit/",
         "name": "Madrid Summit 2022",
         "description": "The NATO Summit of Allied leaders in Madrid, June 2022.",
-        "parent": {"slug": "nato-meetings", "name": "NATO meetings", "url": "http://testserver/topics/nato-meetings/"},
+        "parent": {
+            "slug": "nato-meetings",
+            "name": "NATO meetings",
+            "url": "http://testserver/topics/nato-meetings/",
+        },
         "children": [
             {
                 "slug": "strategic-concept",
@@ -67,7 +71,11 @@ def test_article_detail_has_body_meetings_and_statements_in_order(api):
 def test_organization_detail_lists_officials_and_sub_organizations(api):
     body = api.get(reverse("organization-detail", args=["united-states"])).json()
     assert body["parent"] is None
-    assert [c["slug"] for c in body["children"]] == ["white-house", "us-department-of-defense", "us-department-of-state"]
+    assert [c["slug"] for c in body["children"]] == [
+        "white-house",
+        "us-department-of-defense",
+        "us-department-of-state",
+    ]
     assert body["officials"] == []
     assert body["official_count"] == 0
 

@@ -176,3 +176,27 @@ def test_seed_check_validates_without_writing(seed_data, write_fixture, db_snaps
     before = db_snapshot()
     call_command("seed", "--check", str(write_fixture(seed_data)))
     assert db_snapshot() == before
+
+
+def test_import_records_one_creation_per_statement_in_the_history():
+    records = Statement.history.filter(history_type="+")
+    assert records.count() == 40
+    assert set(records.values_list("history_change_reason", flat=True)) == {
+        "import nato-secretary-general-visits-washington-2022.json"
+    }
+    assert Statement.history.count() == 40
+
+
+def test_reimport_records_no_history():
+    before = sum(model.history.count() for model in (Statement, Meeting, Participation, Organization))
+    (path,) = fixture_paths()
+    article_import(path=path)
+    assert sum(model.history.count() for model in (Statement, Meeting, Participation, Organization)) == before
+
+
+def test_corrected_fixture_is_recorded_as_one_change(seed_data, write_fixture):
+    seed_data["statements"][0]["topics"] = ["transatlantic-relations"]
+    article_import(path=write_fixture(seed_data))
+    latest = Statement.objects.get(position=1).history.first()
+    assert (latest.history_type, latest.history_change_reason) == ("~", "import article.json")
+    assert Statement.objects.get(position=1).history.count() == 2

@@ -1,0 +1,62 @@
+"""Serializers of the API: representations (read), request bodies (write) and errors."""
+
+from api.serializers.history import HistoryEntrySerializer
+from api.serializers.problems import ProblemErrorSerializer, ProblemSerializer
+from api.serializers.read import (
+    ArticleDetailSerializer,
+    ArticleSerializer,
+    BriefArticleSerializer,
+    BriefMeetingSerializer,
+    BriefOfficialSerializer,
+    BriefOrganizationSerializer,
+    BriefTopicSerializer,
+    MeetingDetailSerializer,
+    MeetingRoleSerializer,
+    MeetingSerializer,
+    OfficialDetailSerializer,
+    OfficialSerializer,
+    OrganizationDetailSerializer,
+    OrganizationSerializer,
+    ParticipantSerializer,
+    StatementSerializer,
+    StatementSummarySerializer,
+    TopicSerializer,
+)
+from api.serializers.write import (
+    ArticleWriteSerializer,
+    MeetingWriteSerializer,
+    OfficialWriteSerializer,
+    OrganizationWriteSerializer,
+    StatementWriteSerializer,
+    TopicWriteSerializer,
+)
+
+__all__ = [
+    "ArticleDetailSerializer",
+    "ArticleSerializer",
+    "ArticleWriteSerializer",
+    "BriefArticleSerializer",
+    "BriefMeetingSerializer",
+    "BriefOfficialSerializer",
+    "BriefOrganizationSerializer",
+    "BriefTopicSerializer",
+    "HistoryEntrySerializer",
+    "MeetingDetailSerializer",
+    "MeetingRoleSerializer",
+    "MeetingSerializer",
+    "MeetingWriteSerializer",
+    "OfficialDetailSerializer",
+    "OfficialSerializer",
+    "OfficialWriteSerializer",
+    "OrganizationDetailSerializer",
+    "OrganizationSerializer",
+    "OrganizationWriteSerializer",
+    "ParticipantSerializer",
+    "ProblemErrorSerializer",
+    "ProblemSerializer",
+    "StatementSerializer",
+    "StatementSummarySerializer",
+    "StatementWriteSerializer",
+    "TopicSerializer",
+    "TopicWriteSerializer",
+]
