@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format schema clean
+.PHONY: run test lint format schema clean deploy-check image
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,14 @@ clean:
 ## schema: regenerate the committed OpenAPI schema (docs/openapi.yaml), failing on any warning
 schema: $(VENV)/.dev
 	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+## deploy-check: hadolint the Dockerfile and run Django's deployment checks in a production environment
+deploy-check: $(VENV)/.dev
+	$(VENV)/bin/hadolint --failure-threshold warning Dockerfile
+	env -u DEBUG SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		ALLOWED_HOSTS=api.example.org CSRF_TRUSTED_ORIGINS=https://api.example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+## image: build the container image (needs a Docker engine; our CI machines have none)
+image:
+	docker build -t summit-briefing-api .

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import health, views
 
 router = DefaultRouter()
 router.register("meetings", views.MeetingViewSet, basename="meeting")
@@ -15,6 +15,8 @@ router.register("articles", views.ArticleViewSet, basename="article")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 
 urlpatterns = [
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

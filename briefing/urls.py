@@ -1,14 +1,10 @@
-"""Site URLs: the Django admin, and the API at the site root."""
+"""Site URLs: the Django admin, and the API (with its health probes) at the site root."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from briefing import health
-
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("healthz/", health.healthz, name="healthz"),
-    path("readyz/", health.readyz, name="readyz"),
     path("", include("api.urls")),
 ]
 

@@ -8,7 +8,7 @@ leaner queries, and no field ever queries per row.
 
 from collections.abc import Callable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from rest_framework import serializers
 
 from briefing.models import (
@@ -237,7 +237,7 @@ class OfficialDetailSerializer(OfficialSerializer):
         "recent_statements": lambda qs: qs.prefetch_related(
             Prefetch(
                 "statements",
-                queryset=_statement_summaries(Statement.objects.order_by("-date", "-id"))[
+                queryset=_statement_summaries(Statement.objects.order_by(F("date").desc(nulls_last=True), "-id"))[
                     : OfficialDetailSerializer.RECENT_STATEMENTS
                 ],
                 to_attr="recent_statements",
