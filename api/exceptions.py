@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -27,6 +28,13 @@ _CODES = {
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's EXCEPTION_HANDLER: answer with a problem body, and roll the request back."""
+    request = context.get("request")
+    if (
+        request is not None
+        and getattr(getattr(request, "accepted_renderer", None), "format", "json") != "json"
+    ):
+        # A client asking for CSV, Markdown or iCalendar still gets its error as a JSON problem.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):

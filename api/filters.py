@@ -16,15 +16,19 @@ from briefing.models import Article, Meeting, Official, Organization, Statement,
 LIST_PARAMS = {"cursor", "page_size", "ordering", "fields", "omit", "format"}
 # Query parameters a single object accepts.
 DETAIL_PARAMS = {"fields", "omit", "format"}
+# Actions that answer a filtered collection.
+LIST_ACTIONS = {"list", "calendar"}
 
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, refusing query parameters the endpoint does not know."""
 
     def filter_queryset(self, request, queryset, view):
-        if getattr(view, "action", None) == "list":
+        if getattr(view, "action", None) in LIST_ACTIONS:
             filterset_class = self.get_filterset_class(view, queryset)
             allowed = LIST_PARAMS | set(filterset_class.base_filters if filterset_class else ())
+            if getattr(view, "facets", None):
+                allowed.add("facet")
         else:
             allowed = DETAIL_PARAMS
         unknown = sorted(set(request.query_params) - allowed)
@@ -36,7 +40,7 @@ class StrictFilterBackend(DjangoFilterBackend):
                 },
                 code="unknown_parameter",
             )
-        if getattr(view, "action", None) != "list":
+        if getattr(view, "action", None) not in LIST_ACTIONS:
             return queryset
         return super().filter_queryset(request, queryset, view)
 

@@ -57,3 +57,71 @@ class HistoryPagination(KeysetPagination):
 
     def get_ordering(self, request, queryset, view):
         return (self.ordering,)
+
+
+class FacetedKeysetPagination(KeysetPagination):
+    """Keyset pages that can also count values over the whole filtered set (`?facet=`).
+
+    The view's `facets` maps each facet name to a function of the filtered queryset (see
+    briefing.facets); the answer gains `"facets": {name: [{value, label, count}, …]}`.
+    """
+
+    facet_query_param = "facet"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        names = list(dict.fromkeys(request.query_params.getlist(self.facet_query_param)))
+        available = getattr(view, "facets", {})
+        unknown = [name for name in names if name not in available]
+        if unknown:
+            raise exceptions.ValidationError(
+                {
+                    self.facet_query_param: [
+                        f"Unknown facet {', '.join(unknown)}. Available: {', '.join(available)}."
+                    ]
+                },
+                code="invalid_choice",
+            )
+        self.facet_counts = {name: available[name](queryset) for name in names} if names else None
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.facet_counts is not None:
+            response.data["facets"] = self.facet_counts
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        value = {
+            "type": "object",
+            "properties": {
+                "value": {"type": "string", "nullable": True, "description": "The value (a slug, a month…)."},
+                "label": {"type": "string", "description": "Human-readable name of the value."},
+                "count": {"type": "integer", "description": "Items of the filtered set with this value."},
+            },
+            "required": ["value", "label", "count"],
+        }
+        paginated["properties"]["facets"] = {
+            "type": "object",
+            "description": "Present when `facet` was asked for: counts per value over the whole filtered set.",
+            "additionalProperties": {"type": "array", "items": value},
+        }
+        return paginated
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.facet_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Count the filtered items per value of these fields (repeatable); "
+                "answered in `facets`, at most 100 values each.",
+                "schema": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": list(getattr(view, "facets", {}))},
+                },
+                "explode": True,
+                "style": "form",
+            },
+        ]

@@ -38,6 +38,7 @@ class BriefingAutoSchema(AutoSchema):
             "partial_update": f"Update some fields of a {one}",
             "destroy": f"Delete a {one}",
             "history": f"Change history of one {one}",
+            "briefing": f"Briefing on one {one}",
         }.get(getattr(self.view, "action", None))
 
     def error_statuses(self) -> list[int]:
@@ -58,6 +59,14 @@ class BriefingAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        for response in responses.values():
+            csv = response.get("content", {}).get("text/csv")
+            if csv is not None:
+                csv["schema"] = {
+                    "type": "string",
+                    "description": "Every filtered row (not a page), one per line, columns as the JSON "
+                    "fields: nested objects by slug, lists joined by `;` (docs/exports.md).",
+                }
         problem = self.resolve_serializer(ProblemSerializer, direction).ref
         for code in self.error_statuses():
             responses.setdefault(

@@ -20,5 +20,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("meetings.ics", views.MeetingViewSet.as_view({"get": "calendar"}), name="meeting-calendar"),
     *router.urls,
 ]

@@ -7,11 +7,14 @@ the object's full representation and its ``ETag``, and honour ``If-Match`` (412 
 
 import datetime
 import hashlib
+from itertools import islice
 
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
@@ -19,13 +22,17 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import ListSerializer
 
-from api import filters, serializers
-from api.pagination import HistoryPagination
+from api import filters, markdown, renderers, serializers
+from api.pagination import FacetedKeysetPagination, HistoryPagination
 from api.problems import problem_response
-from briefing import history, services
-from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
+from api.serializers import briefings as briefing_serializers
+from briefing import dossiers, history, services
+from briefing.facets import MEETING_FACETS, STATEMENT_FACETS
+from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 
 READ_ACTIONS = {"list", "retrieve"}
+# Rows of a CSV export serialized at a time (each batch costs the list's fixed queries).
+CSV_BATCH = 500
 WRITE_ACTIONS = {"create", "update", "partial_update"}
 
 
@@ -105,6 +112,11 @@ class BriefingViewSet(viewsets.ModelViewSet):
                 target.fields.pop(name)
         return serializer
 
+    def get_renderers(self):
+        if self.action == "list":
+            return [JSONRenderer(), renderers.CSVRenderer()]
+        return super().get_renderers()
+
     # -- representations and ETags ---------------------------------------------------------------
 
     def representation(self, instance) -> dict:
@@ -148,6 +160,25 @@ class BriefingViewSet(viewsets.ModelViewSet):
         return Response(data, status=status_code, headers=headers)
 
     # -- actions ---------------------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == renderers.CSVRenderer.format:
+            return self.csv_export()
+        return super().list(request, *args, **kwargs)
+
+    def csv_export(self) -> StreamingHttpResponse:
+        """Every filtered row (not a page) as CSV, streamed in batches."""
+        rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=CSV_BATCH)
+
+        def items():
+            while batch := list(islice(rows, CSV_BATCH)):
+                yield from self.get_serializer(batch, many=True).data
+
+        response = StreamingHttpResponse(
+            renderers.csv_lines(self.wanted_fields(), items()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}s.csv"'
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -194,6 +225,27 @@ class BriefingViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(self.get_serializer(records, many=True).data)
 
 
+BRIEFING_ACTION = {
+    "detail": True,
+    "methods": ["get"],
+    "renderer_classes": [JSONRenderer, markdown.MarkdownRenderer],
+    "pagination_class": None,
+}
+
+
+def briefing_schema(serializer_class, description: str):
+    """Document a briefing: JSON (`serializer_class`) or Markdown text."""
+    return extend_schema(
+        description=description,
+        responses={(200, "application/json"): serializer_class, (200, "text/markdown"): OpenApiTypes.STR},
+    )
+
+
+def _briefing(view, build, serializer_class) -> Response:
+    """The dossier ``build`` makes of the view's object, serialized."""
+    return Response(serializer_class(build(view.get_object()), context=view.get_serializer_context()).data)
+
+
 class MeetingViewSet(BriefingViewSet):
     """Meetings between officials: who met whom, when and where, and about what."""
 
@@ -202,9 +254,44 @@ class MeetingViewSet(BriefingViewSet):
     serializer_class = serializers.MeetingSerializer
     detail_serializer_class = serializers.MeetingDetailSerializer
     filterset_class = filters.MeetingFilterSet
+    pagination_class = FacetedKeysetPagination
+    facets = MEETING_FACETS
     lookup_field = "slug"
     ordering_fields = ["date", "title"]
     ordering = ["-date"]
+    markdown = staticmethod(markdown.meeting_markdown)
+
+    def get_renderers(self):
+        if self.action == "calendar":
+            return [renderers.ICalendarRenderer()]
+        return super().get_renderers()
+
+    @extend_schema(
+        summary="Meetings as an iCalendar feed",
+        description="The meetings the filters select (all of them, not a page), one all-day event each "
+        "with place, participants, topics and a link back. Subscribe to it from a calendar app.",
+        filters=True,
+        responses={(200, "text/calendar"): OpenApiTypes.STR},
+    )
+    def calendar(self, request, *args, **kwargs):
+        meetings = self.filter_queryset(self.get_queryset()).prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.select_related("official")), "topics"
+        )
+        ics = renderers.meetings_calendar(
+            meetings.iterator(chunk_size=CSV_BATCH),
+            link=lambda slug: request.build_absolute_uri(reverse("meeting-detail", args=[slug])),
+            host=request.get_host(),
+        )
+        return Response(ics, headers={"Content-Disposition": 'inline; filename="meetings.ics"'})
+
+    @briefing_schema(
+        briefing_serializers.MeetingBriefingSerializer,
+        "The meeting with each participant's statements in article order, and the topics they "
+        "touched. `?format=md` (or `Accept: text/markdown`) gives it as Markdown.",
+    )
+    @action(**BRIEFING_ACTION)
+    def briefing(self, request, *args, **kwargs):
+        return _briefing(self, dossiers.meeting_dossier, briefing_serializers.MeetingBriefingSerializer)
 
 
 class StatementViewSet(BriefingViewSet):
@@ -214,6 +301,8 @@ class StatementViewSet(BriefingViewSet):
     write_serializer_class = serializers.StatementWriteSerializer
     serializer_class = serializers.StatementSerializer
     filterset_class = filters.StatementFilterSet
+    pagination_class = FacetedKeysetPagination
+    facets = STATEMENT_FACETS
     ordering_fields = ["date", "position"]
     # Statements whose date the article does not give sort as the oldest.
     ordering_aliases = {"date": "sort_date"}
@@ -231,6 +320,16 @@ class OfficialViewSet(BriefingViewSet):
     lookup_field = "slug"
     ordering_fields = ["name"]
     ordering = ["name"]
+    markdown = staticmethod(markdown.official_markdown)
+
+    @briefing_schema(
+        briefing_serializers.OfficialBriefingSerializer,
+        "The official's dossier: roles held (with the meetings where each was held), meetings with "
+        "counterparts, and statements grouped by topic. `?format=md` gives it as Markdown.",
+    )
+    @action(**BRIEFING_ACTION)
+    def briefing(self, request, *args, **kwargs):
+        return _briefing(self, dossiers.official_dossier, briefing_serializers.OfficialBriefingSerializer)
 
 
 class TopicViewSet(BriefingViewSet):
@@ -243,6 +342,17 @@ class TopicViewSet(BriefingViewSet):
     lookup_field = "slug"
     ordering_fields = ["name"]
     ordering = ["name"]
+    markdown = staticmethod(markdown.topic_markdown)
+
+    @briefing_schema(
+        briefing_serializers.TopicBriefingSerializer,
+        "Who said what on the topic and its sub-topics: the meetings where it was discussed, in "
+        "date order, and each official's statements on it with meeting, date, article and span. "
+        "`?format=md` gives it as Markdown.",
+    )
+    @action(**BRIEFING_ACTION)
+    def briefing(self, request, *args, **kwargs):
+        return _briefing(self, dossiers.topic_dossier, briefing_serializers.TopicBriefingSerializer)
 
 
 class ArticleViewSet(BriefingViewSet):

@@ -80,7 +80,10 @@ class MeetingQuerySet(WordSearchQuerySet):
 
     def on_topics(self, topics: models.QuerySet) -> "MeetingQuerySet":
         """Meetings tagged with any of ``topics`` or of their sub-topics."""
-        ids = topics.descendant_ids()
+        return self.on_topic_ids(topics.descendant_ids())
+
+    def on_topic_ids(self, ids: set[int]) -> "MeetingQuerySet":
+        """Meetings tagged with any of the topics whose ids are given."""
         return self.filter(
             Exists(Meeting.topics.through.objects.filter(meeting=OuterRef("pk"), topic_id__in=ids))
         )
@@ -94,7 +97,10 @@ class StatementQuerySet(WordSearchQuerySet):
 
     def on_topics(self, topics: models.QuerySet) -> "StatementQuerySet":
         """Statements tagged with any of ``topics`` or of their sub-topics."""
-        ids = topics.descendant_ids()
+        return self.on_topic_ids(topics.descendant_ids())
+
+    def on_topic_ids(self, ids: set[int]) -> "StatementQuerySet":
+        """Statements tagged with any of the topics whose ids are given."""
         return self.filter(
             Exists(Statement.topics.through.objects.filter(statement=OuterRef("pk"), topic_id__in=ids))
         )

@@ -128,6 +128,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
     "DEFAULT_SCHEMA_CLASS": "api.schema.BriefingAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.FormatParamNegotiation",
+    # Read by api.negotiation instead, so hyperlinks do not inherit `?format=`.
+    "URL_FORMAT_OVERRIDE": None,
     "ORDERING_PARAM": "ordering",
     "SEARCH_PARAM": "search",
     "URL_FIELD_NAME": "url",

@@ -237,9 +237,9 @@ class OfficialDetailSerializer(OfficialSerializer):
         "recent_statements": lambda qs: qs.prefetch_related(
             Prefetch(
                 "statements",
-                queryset=_statement_summaries(Statement.objects.order_by(F("date").desc(nulls_last=True), "-id"))[
-                    : OfficialDetailSerializer.RECENT_STATEMENTS
-                ],
+                queryset=_statement_summaries(
+                    Statement.objects.order_by(F("date").desc(nulls_last=True), "-id")
+                )[: OfficialDetailSerializer.RECENT_STATEMENTS],
                 to_attr="recent_statements",
             )
         ),
