@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import health, views
+from api import exports, health, views
 
 router = DefaultRouter()
 router.register("meetings", views.MeetingViewSet, basename="meeting")
@@ -21,5 +21,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("meetings.ics", views.MeetingViewSet.as_view({"get": "calendar"}), name="meeting-calendar"),
+    path("export/popolo.json", exports.PopoloExportView.as_view(), name="popolo-export"),
     *router.urls,
 ]
