@@ -14,11 +14,11 @@ from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from drf_orjson_renderer.renderers import ORJSONRenderer as JSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import ListSerializer
 
@@ -72,7 +72,8 @@ class BriefingViewSet(viewsets.ModelViewSet):
         return self._wanted_fields
 
     def _parse_wanted_fields(self) -> list[str]:
-        available = list(self.read_serializer_class(detail=self.action != "list")().fields)
+        # Every representation lists its fields in Meta.fields; no need to build a serializer.
+        available = list(self.read_serializer_class(detail=self.action != "list").Meta.fields)
         wanted = available
         params = self.request.query_params if self.request else {}
         for param in ("fields", "omit"):
@@ -100,7 +101,14 @@ class BriefingViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action in READ_ACTIONS:
-            return self.shaped(queryset, self.get_serializer_class(), self.wanted_fields())
+            serializer_class = self.get_serializer_class()
+            fields = self.wanted_fields()
+            if self.action == "list":
+                # A page serializer loads these itself (see api.serializers.read.PageSerializer).
+                fields = [
+                    name for name in fields if name not in getattr(serializer_class, "page_loaders", {})
+                ]
+            return self.shaped(queryset, serializer_class, fields)
         return queryset
 
     def get_serializer(self, *args, **kwargs):

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers.links import link
 from api.serializers.read import (
     BriefArticleSerializer,
     BriefMeetingSerializer,
@@ -16,7 +17,7 @@ from briefing.models import Meeting, Official, Statement, Topic
 class BriefingStatementSerializer(serializers.ModelSerializer):
     """A statement in a briefing, with its meeting, date, topics and provenance."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="statement-detail", help_text="Absolute URL.")
+    url = link("statement-detail", "pk")
     speaker = BriefOfficialSerializer()
     meeting = BriefMeetingSerializer(allow_null=True)
     article = BriefArticleSerializer()
@@ -42,7 +43,7 @@ class BriefingStatementSerializer(serializers.ModelSerializer):
 class BriefingMeetingSerializer(serializers.ModelSerializer):
     """A meeting in a briefing: when, where, and who took part in what role."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="meeting-detail", lookup_field="slug")
+    url = link("meeting-detail")
     participants = ParticipantSerializer(source="participations", many=True)
 
     class Meta:
@@ -51,7 +52,7 @@ class BriefingMeetingSerializer(serializers.ModelSerializer):
 
 
 class BriefingTopicSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="topic-detail", lookup_field="slug")
+    url = link("topic-detail")
 
     class Meta:
         model = Topic
@@ -76,7 +77,7 @@ class TopicBriefingSerializer(serializers.Serializer):
 
 
 class BriefingOfficialSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="official-detail", lookup_field="slug")
+    url = link("official-detail")
     organization = BriefOrganizationSerializer(allow_null=True)
 
     class Meta:

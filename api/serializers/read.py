@@ -6,11 +6,13 @@ exactly the shapes of the fields they return, so a trimmed representation (``?fi
 leaner queries, and no field ever queries per row.
 """
 
+import datetime
 from collections.abc import Callable
 
 from django.db.models import F, Prefetch, QuerySet
 from rest_framework import serializers
 
+from api.serializers.links import LinkField, link, url_for
 from briefing.models import (
     Article,
     Meeting,
@@ -25,56 +27,75 @@ from briefing.models import (
 QueryShape = dict[str, Callable[[QuerySet], QuerySet]]
 
 
-def _self_link(view_name: str, lookup_field: str = "slug") -> serializers.HyperlinkedIdentityField:
-    return serializers.HyperlinkedIdentityField(
-        view_name=view_name, lookup_field=lookup_field, help_text="Absolute URL of this object."
-    )
-
-
 # -- brief representations, for nesting ----------------------------------------------------------
 
 
-class BriefOrganizationSerializer(serializers.ModelSerializer):
-    url = _self_link("organization-detail")
+class FlatSerializer(serializers.ModelSerializer):
+    """A small nested representation rendered straight from attributes.
+
+    Brief objects appear hundreds of times on a page; DRF's generic per-field machinery is
+    most of a page's cost there. Fields stay declared as usual (they make the schema); only the
+    rendering is direct: plain attributes, dates in ISO 8601, links, nested flat serializers.
+    """
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        data = {}
+        for name, field in self.fields.items():
+            if isinstance(field, LinkField):
+                data[name] = field.get_url(instance, field.view_name, request, None)
+                continue
+            value = getattr(instance, field.source)
+            if isinstance(field, FlatSerializer):
+                data[name] = None if value is None else field.to_representation(value)
+            elif isinstance(value, datetime.date):
+                data[name] = value.isoformat()
+            else:
+                data[name] = value
+        return data
+
+
+class BriefOrganizationSerializer(FlatSerializer):
+    url = link("organization-detail")
 
     class Meta:
         model = Organization
         fields = ["slug", "name", "url"]
 
 
-class BriefOfficialSerializer(serializers.ModelSerializer):
-    url = _self_link("official-detail")
+class BriefOfficialSerializer(FlatSerializer):
+    url = link("official-detail")
 
     class Meta:
         model = Official
         fields = ["slug", "name", "url"]
 
 
-class BriefTopicSerializer(serializers.ModelSerializer):
-    url = _self_link("topic-detail")
+class BriefTopicSerializer(FlatSerializer):
+    url = link("topic-detail")
 
     class Meta:
         model = Topic
         fields = ["slug", "name", "url"]
 
 
-class BriefArticleSerializer(serializers.ModelSerializer):
-    url = _self_link("article-detail")
+class BriefArticleSerializer(FlatSerializer):
+    url = link("article-detail")
 
     class Meta:
         model = Article
         fields = ["slug", "title", "url"]
 
 
-class BriefMeetingSerializer(serializers.ModelSerializer):
-    url = _self_link("meeting-detail")
+class BriefMeetingSerializer(FlatSerializer):
+    url = link("meeting-detail")
 
     class Meta:
         model = Meeting
         fields = ["slug", "title", "date", "url"]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(FlatSerializer):
     """An official at a meeting, with the role held at the time."""
 
     official = BriefOfficialSerializer()
@@ -84,7 +105,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["official", "role"]
 
 
-class MeetingRoleSerializer(serializers.ModelSerializer):
+class MeetingRoleSerializer(FlatSerializer):
     """A meeting an official took part in, with the role they held there."""
 
     meeting = BriefMeetingSerializer()
@@ -97,7 +118,7 @@ class MeetingRoleSerializer(serializers.ModelSerializer):
 class StatementSummarySerializer(serializers.ModelSerializer):
     """A statement nested in its meeting, article or speaker: text, speaker and span."""
 
-    url = _self_link("statement-detail", "pk")
+    url = link("statement-detail", "pk")
     speaker = BriefOfficialSerializer()
     article = BriefArticleSerializer()
 
@@ -122,10 +143,81 @@ def _brief(model, *extra: str) -> QuerySet:
 # -- meetings -------------------------------------------------------------------------------------
 
 
+def _brief_rows(request, view_name: str, label: str, rows) -> dict[int, list[dict]]:
+    """``(owner id, slug, label)`` rows as brief representations, grouped by owner id."""
+    grouped: dict[int, list[dict]] = {}
+    for owner, slug, text in rows:
+        grouped.setdefault(owner, []).append(
+            {"slug": slug, label: text, "url": url_for(request, view_name, "slug", slug)}
+        )
+    return grouped
+
+
+def _meeting_participants(ids: list[int], request) -> dict[int, list[dict]]:
+    rows = (
+        Participation.objects.filter(meeting_id__in=ids)
+        .order_by("meeting_id", "position", "id")
+        .values_list("meeting_id", "role", "official__slug", "official__name")
+    )
+    grouped: dict[int, list[dict]] = {}
+    for meeting, role, slug, name in rows:
+        official = {"slug": slug, "name": name, "url": url_for(request, "official-detail", "slug", slug)}
+        grouped.setdefault(meeting, []).append({"official": official, "role": role})
+    return grouped
+
+
+def _meeting_topics(ids: list[int], request) -> dict[int, list[dict]]:
+    rows = (
+        Meeting.topics.through.objects.filter(meeting_id__in=ids)
+        .order_by("topic__name", "topic_id")
+        .values_list("meeting_id", "topic__slug", "topic__name")
+    )
+    return _brief_rows(request, "topic-detail", "name", rows)
+
+
+def _meeting_articles(ids: list[int], request) -> dict[int, list[dict]]:
+    rows = (
+        Meeting.articles.through.objects.filter(meeting_id__in=ids)
+        .order_by(F("article__published_on").desc(nulls_last=True), "article__title", "article_id")
+        .values_list("meeting_id", "article__slug", "article__title")
+    )
+    return _brief_rows(request, "article-detail", "title", rows)
+
+
+class PageSerializer(serializers.ListSerializer):
+    """A page of objects whose nested lists are fetched as plain rows, one query per list.
+
+    The child declares ``page_loaders``: for a nested field, a function of the page's ids that
+    returns each object's representations of that field. No model instance is built for the
+    nested rows (the most of a page's cost with prefetching); the result is the same
+    representation as the child serializer's, which the detail endpoint still uses.
+    """
+
+    def to_representation(self, data):
+        objects = list(data)
+        child = self.child
+        request = self.context.get("request")
+        ids = [obj.pk for obj in objects]
+        loaded = {
+            name: loader(ids, request) for name, loader in child.page_loaders.items() if name in child.fields
+        }
+        items = []
+        for obj in objects:
+            item = {}
+            for name, field in child.fields.items():
+                if name in loaded:
+                    item[name] = loaded[name].get(obj.pk, [])
+                else:
+                    value = field.get_attribute(obj)
+                    item[name] = None if value is None else field.to_representation(value)
+            items.append(item)
+        return items
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     """A meeting: when and where, who took part in what role, the topics and the sources."""
 
-    url = _self_link("meeting-detail")
+    url = link("meeting-detail")
     participants = ParticipantSerializer(source="participations", many=True, read_only=True)
     topics = BriefTopicSerializer(many=True, read_only=True)
     articles = BriefArticleSerializer(many=True, read_only=True)
@@ -139,6 +231,12 @@ class MeetingSerializer(serializers.ModelSerializer):
         "articles": lambda qs: qs.prefetch_related(Prefetch("articles", queryset=_brief(Article))),
         "statement_count": lambda qs: qs.annotate(statement_count=related_count(Statement, "meeting")),
     }
+    # In a list, these nested fields are loaded as rows by PageSerializer instead of prefetched.
+    page_loaders = {
+        "participants": _meeting_participants,
+        "topics": _meeting_topics,
+        "articles": _meeting_articles,
+    }
 
     class Meta:
         model = Meeting
@@ -146,6 +244,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "slug", "url", "title", "date", "kind", "location", "city", "summary",
             "participants", "topics", "articles", "statement_count",
         ]  # fmt: skip
+        list_serializer_class = PageSerializer
 
 
 class MeetingDetailSerializer(MeetingSerializer):
@@ -171,7 +270,7 @@ class MeetingDetailSerializer(MeetingSerializer):
 class StatementSerializer(serializers.ModelSerializer):
     """A statement: its verbatim text, who said it, where, and its span in the source article."""
 
-    url = _self_link("statement-detail", "pk")
+    url = link("statement-detail", "pk")
     speaker = BriefOfficialSerializer(read_only=True)
     meeting = BriefMeetingSerializer(read_only=True, allow_null=True)
     article = BriefArticleSerializer(read_only=True)
@@ -199,7 +298,7 @@ class StatementSerializer(serializers.ModelSerializer):
 class OfficialSerializer(serializers.ModelSerializer):
     """An official: name, current title and organization, and how active they are."""
 
-    url = _self_link("official-detail")
+    url = link("official-detail")
     organization = BriefOrganizationSerializer(read_only=True, allow_null=True)
     meeting_count = serializers.IntegerField(read_only=True, help_text="Meetings attended.")
     statement_count = serializers.IntegerField(read_only=True, help_text="Statements made.")
@@ -255,7 +354,7 @@ class OfficialDetailSerializer(OfficialSerializer):
 class TopicSerializer(serializers.ModelSerializer):
     """A topic in the hierarchy, with how often it came up."""
 
-    url = _self_link("topic-detail")
+    url = link("topic-detail")
     parent = BriefTopicSerializer(read_only=True, allow_null=True)
     children = BriefTopicSerializer(many=True, read_only=True, help_text="Direct sub-topics.")
     meeting_count = serializers.IntegerField(
@@ -294,7 +393,7 @@ class TopicSerializer(serializers.ModelSerializer):
 class ArticleSerializer(serializers.ModelSerializer):
     """A source article's metadata."""
 
-    url = _self_link("article-detail")
+    url = link("article-detail")
     source_url = serializers.URLField(
         source="url", read_only=True, help_text="Where the article was published; empty when unknown."
     )
@@ -342,7 +441,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 class OrganizationSerializer(serializers.ModelSerializer):
     """An organization officials belong to."""
 
-    url = _self_link("organization-detail")
+    url = link("organization-detail")
     parent = BriefOrganizationSerializer(read_only=True, allow_null=True)
     official_count = serializers.IntegerField(read_only=True, help_text="Officials who belong to it.")
 
