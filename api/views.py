@@ -275,6 +275,7 @@ class MeetingViewSet(BriefingViewSet):
         return super().get_renderers()
 
     @extend_schema(
+        operation_id="meetings_calendar",
         summary="Meetings as an iCalendar feed",
         description="The meetings the filters select (all of them, not a page), one all-day event each "
         "with place, participants, topics and a link back. Subscribe to it from a calendar app.",

@@ -146,13 +146,20 @@ class StatementWriteSerializer(WriteSerializer):
         Meeting, "Slug of the meeting it was said at, if the article tells.", required=False, allow_null=True
     )
     topics = _slug(Topic, "Slugs of the topics it touches.", many=True, required=False)
+    # Bounds written out: the model's own come from the database backend, and the schema
+    # must not depend on which database generated it.
+    position = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="Order within the article; the next free number when left out.",
+    )
     m2m_fields = ("topics",)
 
     class Meta:
         model = Statement
         fields = ["article", "speaker", "meeting", "text", "kind", "topics", "date", "position"]
         extra_kwargs = {
-            "position": {"required": False},
             "date": {"help_text": "When it was said, if there is no meeting (a meeting's date wins)."},
         }
         # Position is unique per article, but optional here: the model's own constraint check
