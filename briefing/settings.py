@@ -129,6 +129,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",
     "DEFAULT_SCHEMA_CLASS": "api.schema.BriefingAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.FormatParamNegotiation",
     # Read by api.negotiation instead, so hyperlinks do not inherit `?format=`.
     "URL_FORMAT_OVERRIDE": None,
@@ -213,9 +214,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         filter(None, [_db_options.get("options"), f"-c statement_timeout={_statement_timeout}"])
     )
 
-# Throttle counters live in the cache: with more than one worker or instance it must be shared
-# (CACHE_URL=redis://...), or each process counts on its own.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Throttle counters live in a cache shared by every worker and instance (a per-process cache
+# lets several times the limit through): Redis when REDIS_URL is set, else a database table.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "throttle": (
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "throttle"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "briefing_throttle_cache"}
+    ),
+}
+# Requests per client and period (e.g. `300/min`); `off` disables a scope. Read on every request
+# (api.throttling), so a test can change them.
+API_THROTTLE_RATES = {
+    "anon": env.str("THROTTLE_ANON", default="300/min"),
+    "user": env.str("THROTTLE_USER", default="1200/min"),
+}
+# Behind N load balancers, the client's address is the Nth entry from the end of
+# X-Forwarded-For; unset, anyone could reset their anonymous bucket by forging the header.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0) or None
 
 # Logs go to stdout, where the container runtime collects them.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
