@@ -184,6 +184,15 @@ def _meeting_articles(ids: list[int], request) -> dict[int, list[dict]]:
     return _brief_rows(request, "article-detail", "title", rows)
 
 
+def _statement_topics(ids: list[int], request) -> dict[int, list[dict]]:
+    rows = (
+        Statement.topics.through.objects.filter(statement_id__in=ids)
+        .order_by("topic__name", "topic_id")
+        .values_list("statement_id", "topic__slug", "topic__name")
+    )
+    return _brief_rows(request, "topic-detail", "name", rows)
+
+
 class PageSerializer(serializers.ListSerializer):
     """A page of objects whose nested lists are fetched as plain rows, one query per list.
 
@@ -282,6 +291,7 @@ class StatementSerializer(serializers.ModelSerializer):
         "article": lambda qs: qs.select_related("article"),
         "topics": lambda qs: qs.prefetch_related(Prefetch("topics", queryset=_brief(Topic))),
     }
+    page_loaders = {"topics": _statement_topics}
 
     class Meta:
         model = Statement
@@ -290,6 +300,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "date", "position", "start", "end",
         ]  # fmt: skip
         read_only_fields = ["position", "start", "end"]
+        list_serializer_class = PageSerializer
 
 
 # -- officials ------------------------------------------------------------------------------------
