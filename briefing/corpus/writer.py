@@ -72,6 +72,7 @@ def corpus_flush() -> None:
     """Delete every briefing row and restart the ids (TRUNCATE on PostgreSQL)."""
     tables = [model._meta.db_table for model in briefing_models()]
     with transaction.atomic():
+        _lift_statement_timeout()
         # PostgreSQL refuses to TRUNCATE a table with deferred foreign-key checks pending,
         # as there are when rows were written earlier in the same transaction.
         connection.check_constraints()
@@ -84,7 +85,8 @@ def corpus_analyze() -> None:
     """Refresh PostgreSQL's planner statistics for the briefing tables (no-op elsewhere)."""
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lift_statement_timeout()
         for model in briefing_models():
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
@@ -97,6 +99,7 @@ def corpus_generate(*, size: CorpusSize, seed: int, progress: Callable[[str], No
     meetings_per_article = split_evenly(rng, size.meetings, size.articles)
     statements_per_article = split_evenly(rng, size.statements, size.articles)
     with transaction.atomic():
+        _lift_statement_timeout()
         writer = _Writer(cast)
         next_meeting = 0
         for first in range(0, size.articles, ARTICLES_PER_CHUNK):
@@ -117,6 +120,15 @@ def corpus_generate(*, size: CorpusSize, seed: int, progress: Callable[[str], No
             if progress:
                 progress(f"{first + len(chunk):,}/{size.articles:,} articles")
     return writer.counts
+
+
+def _lift_statement_timeout() -> None:
+    # The site's statement_timeout (settings) guards web workers against runaway queries; a
+    # bulk load legitimately runs long statements: the final COMMIT alone checks every
+    # deferred foreign key of the corpus. SET LOCAL ends with the transaction.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
 
 
 class _Writer:
