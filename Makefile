@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format schema clean deploy-check image
+.PHONY: run test lint format schema clean deploy-check image sdk fuzz
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,12 @@ deploy-check: $(VENV)/.dev
 ## image: build the container image (needs a Docker engine; our CI machines have none)
 image:
 	docker build -t summit-briefing-api .
+
+## sdk: generate the Python client (build/sdk, installed in build/sdk-venv) and type-check the TypeScript types (docs/sdk.md)
+sdk:
+	sdk/generate.sh
+	sdk/typescript.sh
+
+## fuzz: the long schemathesis run against gunicorn on disposable databases (about 6 minutes; docs/sdk.md)
+fuzz: $(VENV)/.dev
+	VENV=$(VENV) sdk/fuzz.sh

@@ -26,3 +26,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # No runtime control socket: nothing uses it, and it would need a writable home directory.
 control_socket_disable = True
+# The longest request line (method, path and query) accepted; longer ones get gunicorn's own 414
+# page, documented in the OpenAPI schema. 8190 is gunicorn's ceiling: room for long filters.
+limit_request_line = 8190

@@ -1,7 +1,7 @@
 """Turn every error a DRF view raises into the API's problem-details body (see api.problems)."""
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from drf_orjson_renderer.renderers import ORJSONRenderer as JSONRenderer
@@ -53,6 +53,14 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
             status.HTTP_409_CONFLICT,
             "protected",
             f"Other data still refers to this object ({', '.join(used_by)}); change or delete those first.",
+        )
+    elif isinstance(exc, DataError):
+        # The database refused a value the validation let through (e.g. a NUL character).
+        set_rollback()
+        return _response(
+            status.HTTP_400_BAD_REQUEST,
+            "invalid_value",
+            "A value is out of range or has characters that cannot be stored (such as NUL).",
         )
     elif isinstance(exc, IntegrityError):
         # A concurrent write took the same unique value after this request validated it.

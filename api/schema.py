@@ -76,6 +76,14 @@ class BriefingAutoSchema(AutoSchema):
                     "description": ERROR_DESCRIPTIONS[code],
                 },
             )
+        responses.setdefault(
+            "414",
+            {
+                "content": {"text/html": {"schema": {"type": "string"}}},
+                "description": "The request line is longer than the server accepts (8 KiB): answered by "
+                "gunicorn before the API, as an HTML page (the one error not in the problem format).",
+            },
+        )
         return responses
 
     def get_response_serializers(self):
@@ -109,8 +117,10 @@ class BriefingAutoSchema(AutoSchema):
         names = ", ".join(f"`{n}`" for n in view.get_serializer_class()().fields)
         return [
             *parameters,
-            _csv_parameter("fields", f"Return only these fields (comma-separated), among: {names}."),
-            _csv_parameter("omit", "Leave these fields out (comma-separated)."),
+            _csv_parameter(
+                "fields", f"Return only these fields (repeat it, or separate with commas), among: {names}."
+            ),
+            _csv_parameter("omit", "Leave these fields out (repeat it, or separate with commas)."),
         ]
 
 
@@ -120,6 +130,25 @@ def _csv_parameter(name: str, description: str) -> OpenApiParameter:
         type={"type": "array", "items": {"type": "string"}},
         location=OpenApiParameter.QUERY,
         description=description,
-        explode=False,
+        explode=True,
         style="form",
     )
+
+
+def sparse_response_components(result, generator, request, public):
+    """Postprocessing hook: properties of trimmable representations are not required.
+
+    `fields`/`omit` can leave any property of a list item or detail out, so a typed client must
+    not insist on them. Nested and request components keep their required properties.
+    """
+    from api import views
+
+    names = set()
+    for viewset in views.BriefingViewSet.__subclasses__():
+        for serializer_class in (viewset.serializer_class, viewset.detail_serializer_class):
+            if serializer_class is not None:
+                names.add(serializer_class.__name__.removesuffix("Serializer"))
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name in names:
+            component.pop("required", None)
+    return result

@@ -47,6 +47,9 @@ class PreconditionFailed(exceptions.APIException):
 class BriefingViewSet(viewsets.ModelViewSet):
     """Shared behaviour: list/detail/write serializers, sparse fields, query shapes, ETags."""
 
+    # Slugs as the models allow them: anything else is a 404 from the router, never a query.
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
     detail_serializer_class: type | None = None
     write_serializer_class: type | None = None
 
@@ -79,7 +82,8 @@ class BriefingViewSet(viewsets.ModelViewSet):
         for param in ("fields", "omit"):
             if param not in params:
                 continue
-            names = [n.strip() for n in params[param].split(",") if n.strip()]
+            # Comma-separated, repeated, or both (`fields=slug,title` = `fields=slug&fields=title`).
+            names = [n.strip() for value in params.getlist(param) for n in value.split(",") if n.strip()]
             unknown = [n for n in names if n not in available]
             if unknown or not names:
                 listed = ", ".join(unknown) or "(none given)"
@@ -307,6 +311,7 @@ class StatementViewSet(BriefingViewSet):
     """Statements: who said what, verbatim, with its span in the source article."""
 
     queryset = Statement.objects.annotate(sort_date=Coalesce("date", Value(datetime.date.min)))
+    lookup_value_regex = r"[0-9]+"
     write_serializer_class = serializers.StatementWriteSerializer
     serializer_class = serializers.StatementSerializer
     filterset_class = filters.StatementFilterSet

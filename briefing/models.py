@@ -8,6 +8,7 @@ The domain rules that guard this live here (``clean()`` and named constraints) a
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -394,6 +395,7 @@ class Statement(models.Model):
     )
     position = models.PositiveIntegerField(
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(rules.MAX_POSITION)],
         help_text="Order within the article (1 = first statement reported); "
         "the next free number when left empty.",
     )

@@ -9,6 +9,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 
+# More statements than this in one article is a mistake, and the number must fit any database.
+MAX_POSITION = 100_000
+
 # Meetings before this date are taken for typos (e.g. `0022-06-02`), not history.
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 EARLIEST_DATE_MESSAGE = "Dates before 1900-01-01 are not accepted; check the year."
@@ -42,8 +45,13 @@ def locate_verbatim(body: str, text: str, *, hint: int | None = None) -> tuple[i
 
 def next_position(statements: models.QuerySet) -> int:
     """The number after the highest position among ``statements`` (1 for none)."""
-    highest = statements.aggregate(highest=models.Max("position"))["highest"]
-    return (highest or 0) + 1
+    highest = statements.aggregate(highest=models.Max("position"))["highest"] or 0
+    if highest >= MAX_POSITION:
+        raise ValidationError(
+            {"position": f"The article already has a statement at position {highest}; give a position."},
+            code="max_value",
+        )
+    return highest + 1
 
 
 def check_no_cycle(instance: models.Model, field: str) -> None:

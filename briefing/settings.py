@@ -156,7 +156,10 @@ SPECTACULAR_SETTINGS = {
         "StatementKindEnum": "briefing.models.Statement.Kind",
         "OrganizationKindEnum": "briefing.models.Organization.Kind",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.sparse_response_components",
+    ],
 }
 
 # Where `manage.py seed` looks for article fixtures.

@@ -27,7 +27,9 @@ def test_committed_schema_matches_the_code(generated):
             "generated from the code",
         )
     )
-    assert not diff, f"The schema changed; run `make schema` and record it in docs/changelog.md (breaking changes marked).\n{diff}"
+    assert not diff, (
+        f"The schema changed; run `make schema` and record it in docs/changelog.md (breaking changes marked).\n{diff}"
+    )
 
 
 def test_every_operation_has_a_summary_description_and_documented_errors(generated):

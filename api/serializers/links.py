@@ -11,7 +11,8 @@ from urllib.parse import quote
 from django.urls import reverse
 from rest_framework import serializers
 
-_PLACEHOLDER = "__lookup__"
+# Digits, so that it matches every lookup pattern (slugs and numeric ids alike).
+_PLACEHOLDER = "7306190428"
 
 
 def url_for(request, view_name: str, lookup_kwarg: str, value) -> str:
@@ -19,9 +20,11 @@ def url_for(request, view_name: str, lookup_kwarg: str, value) -> str:
     templates = request.__dict__.setdefault("_link_templates", {})
     template = templates.get(view_name)
     if template is None:
-        path = reverse(view_name, kwargs={lookup_kwarg: _PLACEHOLDER})
-        template = templates[view_name] = request.build_absolute_uri(path)
-    return template.replace(_PLACEHOLDER, quote(str(value), safe=""))
+        url = request.build_absolute_uri(reverse(view_name, kwargs={lookup_kwarg: _PLACEHOLDER}))
+        before, _, after = url.rpartition(_PLACEHOLDER)
+        template = templates[view_name] = (before, after)
+    before, after = template
+    return f"{before}{quote(str(value), safe='')}{after}"
 
 
 class LinkField(serializers.HyperlinkedIdentityField):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.db.models import F, Prefetch, QuerySet
 from rest_framework import serializers
 
+from api.serializers.fields import OptionalURLField
 from api.serializers.links import LinkField, link, url_for
 from briefing.models import (
     Article,
@@ -405,8 +406,8 @@ class ArticleSerializer(serializers.ModelSerializer):
     """A source article's metadata."""
 
     url = link("article-detail")
-    source_url = serializers.URLField(
-        source="url", read_only=True, help_text="Where the article was published; empty when unknown."
+    source_url = OptionalURLField(
+        source="url", read_only=True, help_text="Where the article was published; null when unknown."
     )
     meeting_count = serializers.IntegerField(read_only=True, help_text="Meetings the article reports.")
     statement_count = serializers.IntegerField(read_only=True, help_text="Statements taken from it.")

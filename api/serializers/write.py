@@ -6,19 +6,32 @@ write, which runs the models' ``full_clean()`` — the same rules as the importe
 and its errors come back as 400 field errors. No rule is written a second time here.
 """
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from briefing import services
+from api.serializers.fields import OptionalURLField
+from briefing import rules, services
 from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
 
 
-def _slug(model, help_text: str, **kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="slug", queryset=model.objects.all(), help_text=help_text, **kwargs
-    )
+class SlugField(serializers.SlugRelatedField):
+    """A related object named by its slug; a value that cannot be a slug is refused unlooked-up."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
+def _slug(model, help_text: str, **kwargs) -> SlugField:
+    return SlugField(slug_field="slug", queryset=model.objects.all(), help_text=help_text, **kwargs)
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class WriteSerializer(serializers.ModelSerializer):
@@ -75,8 +88,8 @@ class TopicWriteSerializer(WriteSerializer):
 
 @extend_schema_serializer(component_name="Article")
 class ArticleWriteSerializer(WriteSerializer):
-    source_url = serializers.URLField(
-        source="url", required=False, allow_blank=True, max_length=500, help_text="Where it was published."
+    source_url = OptionalURLField(
+        source="url", required=False, max_length=500, help_text="Where it was published; null when unknown."
     )
 
     class Meta:
@@ -89,6 +102,17 @@ class ParticipantWriteSerializer(serializers.Serializer):
 
     official = _slug(Official, "Slug of the participating official.")
     role = serializers.CharField(max_length=200, help_text="Title held at the time of the meeting.")
+
+    def validate(self, attrs):
+        # A PATCH makes nested fields optional too; a participant still needs both.
+        missing = {
+            name: [serializers.ErrorDetail("This field is required.", code="required")]
+            for name in ("official", "role")
+            if name not in attrs
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
 
 
 @extend_schema_serializer(component_name="Meeting")
@@ -150,7 +174,7 @@ class StatementWriteSerializer(WriteSerializer):
     # must not depend on which database generated it.
     position = serializers.IntegerField(
         min_value=1,
-        max_value=2**31 - 1,
+        max_value=rules.MAX_POSITION,
         required=False,
         help_text="Order within the article; the next free number when left out.",
     )

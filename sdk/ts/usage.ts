@@ -70,8 +70,9 @@ export async function* allStatements(baseUrl: string, query: StatementsQuery = {
 export async function example(baseUrl: string): Promise<void> {
   const shared = await listMeetings(baseUrl, { official: ["jens-stoltenberg", "lloyd-austin"] });
   for (const meeting of shared.results) {
-    const kind: Schemas["MeetingKindEnum"] = meeting.kind;
-    const who = meeting.participants.map((p) => `${p.official.name} (${p.role})`).join(", ");
+    // Every property may be trimmed by `fields`/`omit`, so each is optional in the types.
+    const kind: Schemas["MeetingKindEnum"] | undefined = meeting.kind;
+    const who = (meeting.participants ?? []).map((p) => `${p.official.name} (${p.role})`).join(", ");
     console.log(`${meeting.date} ${meeting.title} [${kind}]: ${who}`);
   }
 
@@ -79,8 +80,8 @@ export async function example(baseUrl: string): Promise<void> {
   console.log(onTopic.results.map((meeting) => meeting.slug));
 
   for await (const statement of allStatements(baseUrl, { search: "bended knee", page_size: 7 })) {
-    const span = `${statement.article.slug}[${statement.start}:${statement.end}]`;
-    console.log(`${statement.speaker.name} (${statement.kind}, ${span}): ${statement.text}`);
+    const span = `${statement.article?.slug}[${statement.start}:${statement.end}]`;
+    console.log(`${statement.speaker?.name} (${statement.kind}, ${span}): ${statement.text}`);
   }
 
   try {
