@@ -109,21 +109,38 @@ class StatementQuerySet(WordSearchQuerySet):
     def search(self, query: str) -> "StatementQuerySet":
         """Statements matching ``query``, best first where the database can rank.
 
-        PostgreSQL: full-text search (web-search syntax, English stemming) over the GIN index
-        on the text, ranked by ``ts_rank``. Elsewhere: every word must occur in the text,
-        ignoring case, in the article order.
+        PostgreSQL: full-text search (web-search syntax, English stemming) over the stored
+        ``search_vector`` column and its GIN index, ranked by ``ts_rank``. Elsewhere: every word
+        must occur in the text, ignoring case, in the article order.
         """
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            vector = SearchVector("text", config=self.SEARCH_CONFIG)
             search_query = SearchQuery(query, config=self.SEARCH_CONFIG, search_type="websearch")
             return (
-                self.alias(search_vector=vector)
+                self.alias(search_vector=StoredSearchVector())
                 .filter(search_vector=search_query)
-                .annotate(search_rank=SearchRank(vector, search_query))
+                .annotate(search_rank=SearchRank(StoredSearchVector(), search_query))
             )
         return super().search(query)
+
+
+class StoredSearchVector(models.Expression):
+    """The statement table's ``search_vector`` column (PostgreSQL only; migration 0007).
+
+    A column the database generates from the text, so that matching and ranking read a stored
+    tsvector instead of parsing every matching text again. It is not a model field because
+    SQLite has no tsvector; the expression names it on whatever alias the statement table has.
+    """
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
 
 
 class Organization(models.Model):

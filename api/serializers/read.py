@@ -330,8 +330,15 @@ class OfficialDetailSerializer(OfficialSerializer):
     """An official with the meetings attended (and the role held at each) and recent statements."""
 
     RECENT_STATEMENTS = 10
+    RECENT_MEETINGS = 20
 
-    meetings = MeetingRoleSerializer(source="participations", many=True, read_only=True)
+    meetings = MeetingRoleSerializer(
+        source="recent_participations",
+        many=True,
+        read_only=True,
+        help_text="The latest meetings attended (at most 20), newest first, with the role held; "
+        "all of them: `/meetings/?official=<slug>` (`meeting_count` says how many).",
+    )
     recent_statements = StatementSummarySerializer(
         many=True, read_only=True, help_text="The official's latest statements, newest first (at most 10)."
     )
@@ -342,7 +349,8 @@ class OfficialDetailSerializer(OfficialSerializer):
                 "participations",
                 queryset=Participation.objects.select_related("meeting").order_by(
                     "-meeting__date", "-meeting_id"
-                ),
+                )[: OfficialDetailSerializer.RECENT_MEETINGS],
+                to_attr="recent_participations",
             )
         ),
         "recent_statements": lambda qs: qs.prefetch_related(
@@ -470,12 +478,23 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationDetailSerializer(OrganizationSerializer):
     """An organization with its officials and its sub-organizations."""
 
-    officials = BriefOfficialSerializer(many=True, read_only=True)
+    FIRST_OFFICIALS = 100
+
+    officials = BriefOfficialSerializer(
+        source="first_officials",
+        many=True,
+        read_only=True,
+        help_text="Its officials by name (at most 100); all of them: `/officials/?organization=<slug>`.",
+    )
     children = BriefOrganizationSerializer(many=True, read_only=True, help_text="Direct sub-organizations.")
 
     query_shape: QueryShape = OrganizationSerializer.query_shape | {
         "officials": lambda qs: qs.prefetch_related(
-            Prefetch("officials", queryset=_brief(Official, "organization"))
+            Prefetch(
+                "officials",
+                queryset=_brief(Official, "organization")[: OrganizationDetailSerializer.FIRST_OFFICIALS],
+                to_attr="first_officials",
+            )
         ),
         "children": lambda qs: qs.prefetch_related(
             Prefetch("children", queryset=_brief(Organization, "parent"))

@@ -60,3 +60,17 @@ def test_official_list_queries_do_not_grow_with_page_size(queries_for, many_rows
 
 def test_official_detail_query_count_is_constant(queries_for, many_rows):
     assert queries_for(reverse("official-detail", args=["jens-stoltenberg"])) == 3
+
+
+def test_official_detail_lists_at_most_twenty_latest_meetings(api):
+    from briefing.models import Official
+    from tests import factories
+
+    official = Official.objects.get(slug="jake-sullivan")
+    for meeting in factories.MeetingFactory.create_batch(25):
+        factories.ParticipationFactory(meeting=meeting, official=official, role="National Security Adviser")
+    body = api.get(reverse("official-detail", args=["jake-sullivan"])).json()
+    dates = [m["meeting"]["date"] for m in body["meetings"]]
+    assert body["meeting_count"] == 26
+    assert len(dates) == 20
+    assert dates == sorted(dates, reverse=True)
