@@ -12,7 +12,7 @@ import itertools
 import math
 import random
 from bisect import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from briefing.corpus.text import (
@@ -227,15 +227,15 @@ def _slug(prefix: str, number: int, width: int) -> str:
     return f"{prefix}-{number:0{width}d}"
 
 
-def _unique(seen: set[str], make) -> str:
-    for attempt in itertools.count(1):
-        name = make()
-        if attempt > 20:
-            name = f"{name} {attempt}"
-        if name not in seen:
-            seen.add(name)
-            return name
-    raise AssertionError("unreachable")
+def _unique(seen: set[str], make: Callable[[], str]) -> str:
+    name = make()
+    attempt = 1
+    while name in seen:
+        attempt += 1
+        # Small vocabularies run out of combinations: number the name after 20 tries.
+        name = make() if attempt <= 20 else f"{make()} {attempt}"
+    seen.add(name)
+    return name
 
 
 @dataclass(frozen=True)
@@ -356,10 +356,11 @@ class Cast:
                 drafts[-1].append((speaker, None, kind, statement_text(rng, kind), date, topics))
         intros = [self._intro(rng, m) for m in meetings]
         intros.append(f"Separately, officials spoke about other matters. {sentence(rng, first_person=False)}")
+        # Every meeting gets its paragraph, quoted or not; the closing section only when used.
         sections = [
             (intro, [Remark(self.officials[d[0]].name, d[2], d[3]) for d in section])
-            for intro, section in zip(intros, drafts, strict=True)
-            if section
+            for i, (intro, section) in enumerate(zip(intros, drafts, strict=True))
+            if section or i < len(meetings)
         ]
         body, spans = compose_body(rng, headline=title[:300], sections=sections)
         statements = tuple(
