@@ -165,7 +165,7 @@ class MeetingFilterSet(SearchFilterSet):
         ]
 
     def filter_topic(self, queryset, name, topic):
-        return queryset.on_topics(Topic.objects.filter(pk=topic.pk))
+        return queryset.on_topic(topic)
 
 
 class StatementFilterSet(SearchFilterSet):
@@ -199,7 +199,7 @@ class StatementFilterSet(SearchFilterSet):
         fields = ["speaker", "meeting", "topic", "article", "kind", "date_after", "date_before", "search"]
 
     def filter_topic(self, queryset, name, topic):
-        return queryset.on_topics(Topic.objects.filter(pk=topic.pk))
+        return queryset.on_topic(topic)
 
 
 class OfficialFilterSet(SearchFilterSet):

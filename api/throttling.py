@@ -29,4 +29,9 @@ class AnonThrottle(SharedCacheThrottleMixin, AnonRateThrottle):
 
 
 class UserThrottle(SharedCacheThrottleMixin, UserRateThrottle):
-    """Authenticated clients, by user."""
+    """Authenticated clients, by user (anonymous ones are AnonThrottle's, counted once)."""
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)

@@ -231,7 +231,7 @@ class BriefingViewSet(viewsets.ModelViewSet):
             if records
             else None
         )
-        for record, previous in zip(records, [*records[1:], older], strict=True):
+        for record, previous in zip(records, [*records[1:], older][: len(records)], strict=True):
             record.changes = history.changes(record, previous)
             record.history_kind = history.HISTORY_TYPES[record.history_type]
         return self.get_paginated_response(self.get_serializer(records, many=True).data)

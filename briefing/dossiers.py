@@ -53,7 +53,7 @@ class TopicDossier:
 
 def topic_dossier(topic: Topic) -> TopicDossier:
     """The meetings on ``topic`` (or a sub-topic) by date, and each official's statements on it."""
-    ids = Topic.objects.filter(pk=topic.pk).descendant_ids()
+    ids = Topic.subtree_ids({topic.pk})
     subtopics = list(Topic.objects.filter(pk__in=ids).exclude(pk=topic.pk).order_by("name"))
     meetings = list(_meetings().on_topic_ids(ids))
     by_speaker: dict[int, list[Statement]] = defaultdict(list)

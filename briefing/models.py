@@ -56,22 +56,9 @@ class ArticleQuerySet(WordSearchQuerySet):
 
 
 class TopicQuerySet(WordSearchQuerySet):
-    """Topics, with the hierarchy walked in one query."""
+    """Topics, searchable by name and description."""
 
     search_fields = ("name", "description")
-
-    def descendant_ids(self) -> set[int]:
-        """Ids of these topics and of every topic below them in the hierarchy."""
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        found, frontier = set(), list(self.values_list("pk", flat=True))
-        while frontier:
-            pk = frontier.pop()
-            if pk not in found:
-                found.add(pk)
-                frontier.extend(children.get(pk, []))
-        return found
 
 
 class MeetingQuerySet(WordSearchQuerySet):
@@ -79,9 +66,9 @@ class MeetingQuerySet(WordSearchQuerySet):
 
     search_fields = ("title", "summary", "location")
 
-    def on_topics(self, topics: models.QuerySet) -> "MeetingQuerySet":
-        """Meetings tagged with any of ``topics`` or of their sub-topics."""
-        return self.on_topic_ids(topics.descendant_ids())
+    def on_topic(self, topic: "Topic") -> "MeetingQuerySet":
+        """Meetings tagged with ``topic`` or any of its sub-topics."""
+        return self.on_topic_ids(Topic.subtree_ids({topic.pk}))
 
     def on_topic_ids(self, ids: set[int]) -> "MeetingQuerySet":
         """Meetings tagged with any of the topics whose ids are given."""
@@ -96,9 +83,9 @@ class StatementQuerySet(WordSearchQuerySet):
     SEARCH_CONFIG = "english"
     search_fields = ("text",)
 
-    def on_topics(self, topics: models.QuerySet) -> "StatementQuerySet":
-        """Statements tagged with any of ``topics`` or of their sub-topics."""
-        return self.on_topic_ids(topics.descendant_ids())
+    def on_topic(self, topic: "Topic") -> "StatementQuerySet":
+        """Statements tagged with ``topic`` or any of its sub-topics."""
+        return self.on_topic_ids(Topic.subtree_ids({topic.pk}))
 
     def on_topic_ids(self, ids: set[int]) -> "StatementQuerySet":
         """Statements tagged with any of the topics whose ids are given."""
@@ -283,6 +270,20 @@ class Topic(models.Model):
 
     def clean(self) -> None:
         rules.check_no_cycle(self, "parent")
+
+    @staticmethod
+    def subtree_ids(root_ids: set[int]) -> set[int]:
+        """``root_ids`` and the ids of every topic below them, from one query of the hierarchy."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Topic.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, frontier = set(), list(root_ids)
+        while frontier:
+            pk = frontier.pop()
+            if pk not in found:
+                found.add(pk)
+                frontier.extend(children.get(pk, []))
+        return found
 
 
 class Meeting(models.Model):

@@ -121,4 +121,6 @@ def test_unknown_facet_is_a_400(api):
 def test_statement_facets_count_a_full_text_search(api):
     body = api.get(reverse("statement-list"), {"search": "bended knee", "facet": "speaker"}).json()
     assert len(body["results"]) == 1
-    assert body["facets"]["speaker"] == [{"value": "lloyd-austin", "label": "Lloyd J. Austin III", "count": 1}]
+    assert body["facets"]["speaker"] == [
+        {"value": "lloyd-austin", "label": "Lloyd J. Austin III", "count": 1}
+    ]

@@ -95,3 +95,17 @@ def test_limit_holds_across_two_gunicorn_workers(tmp_path, backend):
         gunicorn.stop()
     assert statuses.count(200) == 5, gunicorn.log_tail()
     assert statuses.count(429) == 7
+
+
+def test_anonymous_requests_are_counted_once(api, rates):
+    # Only the anonymous bucket is read and written; the per-user one is for signed-in clients.
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from api.throttling import AnonThrottle, UserThrottle
+
+    request = Request(RequestFactory().get("/topics/"))
+    request.user = AnonymousUser()
+    assert UserThrottle().get_cache_key(request, None) is None
+    assert AnonThrottle().get_cache_key(request, None) is not None

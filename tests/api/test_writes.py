@@ -300,3 +300,12 @@ def test_history_queries_do_not_grow_with_page_size(clients, queries_for):
         clients["editor"].patch(url, {"title": title}, format="json")
     history_url = reverse("official-history", args=["kamala-harris"])
     assert queries_for(f"{history_url}?page_size=1") == queries_for(f"{history_url}?page_size=4")
+
+
+def test_history_of_an_object_without_records_is_an_empty_page(api):
+    from briefing.models import Topic
+
+    topic = Topic.objects.get(slug="china")
+    topic.history.all().delete()
+    response = api.get(reverse("topic-history", args=["china"]))
+    assert (response.status_code, response.json()["results"]) == (200, [])
