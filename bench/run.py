@@ -1,0 +1,739 @@
+"""``make bench``: the API's read path at scale against a hand-written baseline and the HTTP ceiling.
+
+On its own PostgreSQL database of the ``large`` corpus (or ``xlarge``; see bench/corpus_db.py)
+it serves three contenders over the same tables, each under gunicorn with the project's
+``gunicorn.conf.py`` (2 sync workers) on a free loopback port:
+
+- **api**: the project itself, production settings (DEBUG off, persistent connections as
+  configured, no SSL redirect since nothing terminates TLS here);
+- **raw**: bench/raw_app.py, psycopg 3 + orjson, one SQL statement per page;
+- **limit**: bench/limit_app.py, the API's own bytes pre-rendered: what the HTTP stack allows.
+
+It checks that they return the same ``results`` for each workload (and fails loudly when they
+do not), then loads each workload with wrk, alternating contenders over several rounds, and
+takes medians. It also measures in-process what each API request costs (SQL statements, time
+in SQL and in Python, a cProfile of the list pages: bench/probe.py), and whether the workers'
+memory stays flat over a 20,000-request run. Figures go to ``bench/results/<size>.json`` and
+the generated part of ``docs/performance.md``; the hand-written analysis there is kept.
+
+    .venv/bin/python -m bench.run                  # large corpus, about 10 minutes
+    .venv/bin/python -m bench.run --size xlarge    # 10× larger (first build takes a while)
+    .venv/bin/python -m bench.run --quick          # smoke run: short, one round, no doc update
+
+Only 127.0.0.1 is ever loaded, every run is bounded in time or requests, and every server is
+stopped by its pid when the run ends, fails or is interrupted.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+
+from bench import corpus_db, load, report
+from bench.servers import Server, Servers, rss_kib
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "bench"
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "performance.md"
+PAGE_SIZE = 50
+# Variables the project reads that the caller's shell must not leak into the servers.
+PROJECT_VARIABLES = (
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE",
+    "CACHE_URL", "DB_CONN_MAX_AGE", "DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT_MS", "PORT",
+    "GUNICORN_HOST", "GUNICORN_WORKERS", "GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER",
+    "THROTTLE_ANON", "THROTTLE_USER", "REDIS_URL",
+)  # fmt: skip
+# The code whose speed is measured: what code_state() describes.
+MEASURED_CODE = ("api", "briefing", "gunicorn.conf.py")
+PACKAGES = ("Django", "djangorestframework", "psycopg", "orjson", "gunicorn")
+TARGET_RAW_RATIO = 0.6
+TARGET_DEEP_RATIO = 1.5
+TARGET_SEARCH_P99_MS = 100.0
+TARGET_XLARGE_P99_RATIO = 2.0
+TARGET_RSS_GROWTH = 0.10
+# Throttle rates that mean "off" (api.throttling).
+OFF = {None, "", "off", "none"}
+
+
+class CheckFailed(SystemExit):
+    """The contenders do not answer the same thing: timing them would compare different work."""
+
+
+@dataclass
+class Workload:
+    """One timed request, and which contenders serve it."""
+
+    name: str
+    title: str
+    path: str
+    contenders: list[str]
+    # A target depends on it: it must answer (else the run fails); others may fail and are noted.
+    required: bool = True
+    bytes: dict[str, int] = field(default_factory=dict)
+    same: bool | None = None
+    failure: str | None = None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options and run the benchmark, stopping every server on the way out."""
+    args = parse_args(argv)
+    # A SIGTERM (say, from make being stopped) unwinds like Ctrl-C, so servers get stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.monotonic()
+    results = run(args)
+    results["elapsed_seconds"] = round(time.monotonic() - started)
+    out = args.results or (WORK / f"quick-{args.size}.json" if args.quick else RESULTS / f"{args.size}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"\nResults in {out.relative_to(ROOT)}")
+    print(report.summary(results))
+    if not args.quick:
+        report.update_doc(DOC, RESULTS)
+        print(f"Updated {DOC.relative_to(ROOT)} ({results['elapsed_seconds']} s in all)")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=["large", "xlarge"], default="large", help="Corpus size.")
+    parser.add_argument("--seed", type=int, default=1, help="Corpus seed (default 1).")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="Rebuild the bench database even if it is current."
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds over all contenders (default 3).")
+    parser.add_argument("--duration", type=float, default=10.0, help="Seconds of load per run (default 10).")
+    parser.add_argument("--warmup", type=float, default=1.0, help="Seconds of warm-up before each run.")
+    parser.add_argument("--official", default="official-0001", help="Official of the filter workload.")
+    parser.add_argument("--topic", default="topic-023", help="Topic of the filter workload.")
+    parser.add_argument("--search", default="security", help="Word of the full-text search workload.")
+    parser.add_argument(
+        "--deep-page", type=int, default=200, help="Page the deep workload reads (default 200)."
+    )
+    parser.add_argument("--memory-requests", type=int, default=20_000, help="Requests of the memory run.")
+    parser.add_argument("--memory-seconds", type=float, default=300.0, help="Time bound of the memory run.")
+    parser.add_argument("--no-memory", action="store_true", help="Skip the memory run.")
+    parser.add_argument(
+        "--server-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (no database)."
+    )
+    parser.add_argument("--results", type=Path, help="Results file (default bench/results/<size>.json).")
+    parser.add_argument(
+        "--quick", action="store_true", help="Smoke run: 5 s runs, 1 round, 2,000-request memory run."
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.duration, args.memory_requests, args.memory_seconds = 1, 5.0, 2_000, 60.0
+    if urlsplit(args.server_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
+        parser.error("--server-url must be on this machine (127.0.0.1)")
+    return args
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    """The environment of a production deployment, pointed at the bench database."""
+    static_root = WORK / "static"
+    static_root.mkdir(parents=True, exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if key not in PROJECT_VARIABLES}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Nothing terminates TLS on loopback; with the redirect on, every answer would be a 301.
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(static_root),
+        GUNICORN_WORKERS="2",
+        # gunicorn.conf.py recycles a worker after about 1,000 requests; a Django worker then
+        # takes a second or more to boot, and whichever run is going on pays it at its p99.
+        # Steady state is measured here; run() records the boot time to weigh recycling.
+        GUNICORN_MAX_REQUESTS="0",
+        # One client sending thousands of requests a second is what throttling exists to stop;
+        # measured with it on, most answers would be 429s (and it costs a cache round trip).
+        THROTTLE_ANON="off",
+        THROTTLE_USER="off",
+    )
+    return env
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Everything but writing the results: database, servers, checks, load, probes."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    logs = WORK / "logs"
+    logs.mkdir(exist_ok=True)
+    wrk_version = load.wrk_version()
+    print(f"[1/6] Corpus database ({args.size})", flush=True)
+    base_env = production_env("")
+    corpus = corpus_db.ensure_corpus(
+        size=args.size, seed=args.seed, rebuild=args.rebuild, server_url=args.server_url, env=base_env
+    )
+    reference = None
+    if args.size != "large":
+        # The xlarge target compares with large, measured in the same run.
+        reference = corpus_db.ensure_corpus(
+            size="large", seed=args.seed, rebuild=False, server_url=args.server_url, env=base_env
+        )
+    facts = corpus_db.pick_parameters(
+        corpus["url"], official=args.official, topic=args.topic, search=args.search
+    )
+    api_env = production_env(corpus["url"])
+    workloads = define_workloads(args, facts, compare_large=reference is not None)
+    # The deep-page and search targets are for the large corpus; on xlarge only the lists count.
+    required = {"list", "filter", "deep", "search"} if args.size == "large" else {"list", "filter"}
+    for workload in workloads:
+        workload.required = workload.name in required
+
+    results: dict = {
+        "size": args.size,
+        "seed": args.seed,
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "code": code_state(),
+        "machine": machine(),
+        "versions": versions(facts["postgresql"], wrk_version),
+        "load": {
+            "wrk": f"wrk -t{load.THREADS} -c{load.CONNECTIONS} -d{args.duration:g}s --latency --timeout {load.TIMEOUT}",
+            "warmup_seconds": args.warmup,
+            "rounds": args.rounds,
+            "host_header": load.HOST_HEADER,
+        },
+        "corpus": {**corpus, **facts, "official": args.official, "topic": args.topic, "search": args.search},
+    }
+    with Servers(logs) as servers:
+        print("[2/6] Servers", flush=True)
+        contenders: dict[str, Server] = {
+            "api": servers.start("api", "briefing.wsgi:application", api_env, ready_path="/healthz/"),
+            "raw": servers.start(
+                "raw", "bench.raw_app:application", api_env, ready_path="/meetings/?page_size=1"
+            ),
+        }
+        if reference is not None:
+            contenders["api@large"] = servers.start(
+                "api-large",
+                "briefing.wsgi:application",
+                production_env(reference["url"]),
+                ready_path="/healthz/",
+            )
+        print("[3/6] Checking that the contenders agree", flush=True)
+        pages = check(args, workloads, contenders)
+        pages_file = WORK / f"limit-pages-{args.size}.json"
+        pages_file.write_text(json.dumps(pages))
+        contenders["limit"] = servers.start(
+            "limit",
+            "bench.limit_app:application",
+            {**api_env, "BENCH_LIMIT_PAGES": str(pages_file)},
+            ready_path=workloads[0].path,
+        )
+        check_limit(workloads, contenders["limit"], pages)
+        results["ready_seconds"] = {name: server.ready_seconds for name, server in contenders.items()}
+        # In-process figures now, while the servers are idle and run the same code.
+        print("[4/6] In-process: SQL per request, time split, profile", flush=True)
+        results["probe"] = probe(api_env, workloads)
+        results["workloads"] = [
+            {
+                "name": w.name,
+                "title": w.title,
+                "path": w.path,
+                "contenders": w.contenders,
+                "required": w.required,
+            }
+            for w in workloads
+        ]
+        results["failures"] = {w.name: w.failure for w in workloads if w.failure}
+        print("[5/6] Load", flush=True)
+        results["runs"] = timed_rounds(
+            args, workloads, contenders, [corpus["url"]] + ([reference["url"]] if reference else [])
+        )
+        results["failures"] = {w.name: w.failure for w in workloads if w.failure}
+        for server in list(contenders.values()):
+            servers.stop(server)
+        print("[6/6] Memory", flush=True)
+        if not args.no_memory:
+            results["memory"] = memory_run(args, servers, api_env, workloads)
+    results["code"]["changed_during_run"] = code_state()["source_hash"] != results["code"]["source_hash"]
+    if results["code"]["changed_during_run"]:
+        print("  WARNING: api/ or briefing/ changed during the run: the figures mix two versions", flush=True)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["rows"] = table_rows(workloads, results)
+    results["targets"] = targets(results)
+    return results
+
+
+def define_workloads(args: argparse.Namespace, facts: dict, compare_large: bool) -> list[Workload]:
+    """The timed requests; raw and limit serve only the meetings lists (the ratio targets)."""
+    lists = ["api", "raw", "limit"] + (["api@large"] if compare_large else [])
+    filtered = f"/meetings/?page_size={PAGE_SIZE}&official={args.official}&topic={args.topic}"
+    return [
+        Workload("list", f"meetings, first page of {PAGE_SIZE}", f"/meetings/?page_size={PAGE_SIZE}", lists),
+        Workload(
+            "filter",
+            f"meetings of {args.official} on {args.topic} ({facts['filter_matches']} matches)",
+            filtered,
+            lists,
+        ),
+        # The deep page's path is only known once its cursor has been followed (see check).
+        Workload("deep", f"meetings, page {args.deep_page} of {PAGE_SIZE}", "", ["api"]),
+        Workload(
+            "search",
+            f"statements matching “{args.search}” ({facts['search_matches']:,} matches), page of 20",
+            f"/statements/?search={args.search}&page_size=20",
+            ["api"],
+        ),
+        Workload("statement", "a statement's detail", f"/statements/{facts['statement_id']}/", ["api"]),
+        Workload(
+            "official",
+            f"a typical official's detail ({facts['official_meetings'][facts['typical_official']]} meetings)",
+            f"/officials/{facts['typical_official']}/",
+            ["api"],
+        ),
+        Workload(
+            "official-top",
+            f"the most active official's detail ({facts['official_meetings'][args.official]:,} meetings)",
+            f"/officials/{args.official}/",
+            ["api"],
+        ),
+    ]
+
+
+# -- checks ---------------------------------------------------------------------------------------
+
+
+def fetch(server: Server, path: str) -> bytes:
+    """GET ``path`` from ``server`` with the benchmark's Host header; a non-200 is an error."""
+    request = urllib.request.Request(server.base + path, headers={"Host": load.HOST_HEADER})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        raise CheckFailed(f"{server.name} answered {error.code} to {path}: {error.read()[:500]!r}") from error
+
+
+def local_path(url: str) -> str:
+    """The path and query of an absolute link."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def follow(server: Server, path: str, hops: int) -> str:
+    """The path reached from ``path`` by following ``next`` links ``hops`` times."""
+    for hop in range(hops):
+        link = json.loads(fetch(server, path))["next"]
+        if link is None:
+            raise CheckFailed(f"{server.name}: no next link after {hop + 1} pages of {PAGE_SIZE}")
+        path = local_path(link)
+    return path
+
+
+def same_results(a: bytes, b: bytes, label: str) -> None:
+    """Fail loudly, saying where, unless both pages hold the same ``results``."""
+    left, right = json.loads(a)["results"], json.loads(b)["results"]
+    if left == right:
+        return
+    if len(left) != len(right):
+        raise CheckFailed(f"{label}: {len(left)} results against {len(right)}")
+    for index, (x, y) in enumerate(zip(left, right, strict=True)):
+        if x != y:
+            keys = [k for k in dict.fromkeys([*x, *y]) if x.get(k) != y.get(k)]
+            detail = {k: (x.get(k), y.get(k)) for k in keys[:3]}
+            order = "" if list(x) == list(y) else f"; key order {list(x)} vs {list(y)}"
+            raise CheckFailed(f"{label}: result {index} differs in {keys}{order}: {detail}")
+
+
+def check(
+    args: argparse.Namespace, workloads: list[Workload], contenders: dict[str, Server]
+) -> dict[str, str]:
+    """Fetch every workload once, compare api and raw, resolve the deep page; the limit pages."""
+    pages: dict[str, str] = {}
+    deep = next(w for w in workloads if w.name == "deep")
+    try:
+        deep.path = follow(contenders["api"], f"/meetings/?page_size={PAGE_SIZE}", args.deep_page - 1)
+        raw_deep = follow(contenders["raw"], f"/meetings/?page_size={PAGE_SIZE}", args.deep_page - 1)
+        same_results(
+            fetch(contenders["api"], deep.path), fetch(contenders["raw"], raw_deep), "deep page, api vs raw"
+        )
+        print(f"  page {args.deep_page}: api and raw agree ({deep.path})", flush=True)
+    except CheckFailed as error:
+        give_up(deep, error)
+    for workload in workloads:
+        if workload.failure:
+            continue
+        try:
+            body = fetch(contenders["api"], workload.path)
+        except CheckFailed as error:
+            give_up(workload, error)
+            continue
+        workload.bytes["api"] = len(body)
+        pages[workload.path] = body.decode()
+        for name in workload.contenders:
+            if name in {"api", "limit"}:
+                continue
+            other = fetch(contenders[name], workload.path)
+            workload.bytes[name] = len(other)
+            if name == "raw":
+                same_results(body, other, f"{workload.name}, api vs raw")
+                workload.same = True
+        agreed = " (api and raw agree)" if workload.same else ""
+        print(f"  {workload.name}: {len(body):,} bytes{agreed}", flush=True)
+    return {w.path: pages[w.path] for w in workloads if "limit" in w.contenders}
+
+
+def give_up(workload: Workload, error: Exception) -> None:
+    """Leave an optional workload out (noting why); a required one fails the run."""
+    if workload.required:
+        raise error
+    workload.failure = str(error)
+    print(f"  {workload.name}: left out: {error}", flush=True)
+
+
+def check_limit(workloads: list[Workload], limit: Server, pages: dict[str, str]) -> None:
+    """The limit server answers the API's very bytes."""
+    for workload in workloads:
+        if "limit" in workload.contenders:
+            body = fetch(limit, workload.path)
+            if body != pages[workload.path].encode():
+                raise CheckFailed(f"{workload.name}: the limit server's bytes differ from the API's")
+            workload.bytes["limit"] = len(body)
+
+
+# -- load -----------------------------------------------------------------------------------------
+
+
+def timed_rounds(
+    args: argparse.Namespace,
+    workloads: list[Workload],
+    contenders: dict[str, Server],
+    database_urls: list[str],
+) -> dict:
+    """Every (workload, contender) pair once per round, contenders in a rotating order.
+
+    After each wrk run, the server is left to finish what wrk left queued (see Server.wait_idle),
+    and PostgreSQL to finish its queries, before anything else is measured.
+    """
+    monitors = [psycopg.connect(url, autocommit=True) for url in database_urls]
+
+    def queries_running() -> bool:
+        return any(
+            monitor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND pid <> pg_backend_pid()"
+            ).fetchone()[0]
+            for monitor in monitors
+        )
+
+    try:
+        return _timed_rounds(args, workloads, contenders, queries_running)
+    finally:
+        for monitor in monitors:
+            monitor.close()
+
+
+def _timed_rounds(args, workloads, contenders, queries_running) -> dict:
+    runs: dict = {w.name: {c: [] for c in w.contenders} for w in workloads}
+    for round_number in range(args.rounds):
+        for workload in workloads:
+            if workload.failure:
+                continue
+            order = workload.contenders[round_number % len(workload.contenders) :]
+            order += workload.contenders[: round_number % len(workload.contenders)]
+            for name in order:
+                server = contenders[name]
+                url = server.base + workload.path
+                load.wrk(url, args.warmup)
+                server.wait_idle(queries_running)
+                load.pause()
+                result = load.wrk(url, args.duration)
+                drained = server.wait_idle(queries_running)
+                runs[workload.name][name].append(result.as_dict())
+                if result.non_2xx:
+                    give_up(
+                        workload,
+                        CheckFailed(
+                            f"{workload.name} on {name}: {result.non_2xx} of {result.requests} answers "
+                            f"were not 2xx under load; see {server.log_path}"
+                        ),
+                    )
+                    break
+                print(
+                    f"  round {round_number + 1} {workload.name:<12} {name:<9} {result.rps:8.1f} req/s"
+                    f"  p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms"
+                    + (f"  ERRORS {result.errors}" if result.errors else "")
+                    + (f"  (drained {drained:.1f} s)" if drained > 1 else ""),
+                    flush=True,
+                )
+                load.pause()
+    return runs
+
+
+def memory_run(
+    args: argparse.Namespace, servers: Servers, env: dict[str, str], workloads: list[Workload]
+) -> dict:
+    """Workers' RSS before and after a bounded run over the cheaper workloads, recycling off."""
+    # Recycling (max_requests) would hide a leak by restarting the workers.
+    server = servers.start(
+        "api-memory",
+        "briefing.wsgi:application",
+        {**env, "GUNICORN_MAX_REQUESTS": "0"},
+        ready_path="/healthz/",
+    )
+    # The two detail pages of the most active official and the search are left out: at their
+    # cost, 20,000 requests would not fit the time bound.
+    paths = [w.path for w in workloads if w.name in {"list", "filter", "deep", "statement", "official"}]
+    load.wrk_bounded(server.base, paths, requests=500, max_seconds=60)
+    workers = server.worker_pids()
+    before = {pid: rss_kib(pid) for pid in workers}
+    samples = []
+
+    def sample() -> None:
+        samples.append({str(pid): rss_kib(pid) for pid in workers})
+
+    result = load.wrk_bounded(
+        server.base,
+        paths,
+        requests=args.memory_requests,
+        max_seconds=args.memory_seconds,
+        sample=sample,
+        every=10,
+    )
+    after = {pid: rss_kib(pid) for pid in workers}
+    same_workers = server.worker_pids() == workers
+    servers.stop(server)
+    growth = max((after[pid] - before[pid]) / before[pid] for pid in workers)
+    print(
+        f"  {result.requests:,} requests in {result.seconds:.0f} s; worker RSS "
+        + ", ".join(f"{before[p] / 1024:.1f} → {after[p] / 1024:.1f} MiB" for p in workers)
+        + f"; growth {growth:+.1%}",
+        flush=True,
+    )
+    return {
+        "paths": paths,
+        "requests": result.requests,
+        "seconds": result.seconds,
+        "errors": result.errors,
+        "non_2xx": result.non_2xx,
+        "rss_kib_before": list(before.values()),
+        "rss_kib_after": list(after.values()),
+        "samples_kib": [list(s.values()) for s in samples],
+        "wanted": args.memory_requests,
+        "max_growth": round(growth, 4),
+        "same_workers": same_workers,
+    }
+
+
+# -- in-process probe -----------------------------------------------------------------------------
+
+
+def probe(env: dict[str, str], workloads: list[Workload]) -> dict:
+    """bench/probe.py over every workload, with cProfile on the two list workloads."""
+    spec = WORK / "probe-workloads.json"
+    out = WORK / "probe.json"
+    spec.write_text(json.dumps([{"name": w.name, "path": w.path} for w in workloads]))
+    command = [sys.executable, "-m", "bench.probe", "--workloads", str(spec), "--out", str(out)]
+    command += ["--host", load.HOST_HEADER, "--profile", "list", "--profile", "filter"]
+    try:
+        subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=900)
+    except subprocess.CalledProcessError as error:
+        raise SystemExit(
+            "bench/probe.py failed (its traceback is above). If api/ or briefing/ changed since the "
+            "database was migrated, run again."
+        ) from error
+    found = json.loads(out.read_text())
+    rates = {scope: rate for scope, rate in found["throttling"]["rates"].items() if rate not in OFF}
+    if found["throttling"]["classes"] and rates:
+        print(f"  note: throttling is on during the run: {rates}", flush=True)
+    return found
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+
+def median_of(runs: list[dict], key: str) -> float | None:
+    """The median of one figure over the rounds (None when no round measured it)."""
+    values = [run[key] for run in runs if run[key] is not None]
+    return statistics.median(values) if values else None
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def table_rows(workloads: list[Workload], results: dict) -> list[dict]:
+    """One row per (workload, contender): medians, ratios, SQL per request, bytes."""
+    rows = []
+    for workload in workloads:
+        runs = results["runs"][workload.name]
+        raw = median_of(runs["raw"], "rps") if "raw" in runs else None
+        limit = median_of(runs["limit"], "rps") if "limit" in runs else None
+        probe_row = results["probe"]["workloads"].get(workload.name, {})
+        if workload.failure:
+            rows.append({"workload": workload.name, "contender": "api", "failure": workload.failure})
+            continue
+        for name in workload.contenders:
+            rps = median_of(runs[name], "rps")
+            sql = {"api": probe_row.get("queries"), "raw": 1, "limit": 0}.get(name)
+            rows.append(
+                {
+                    "workload": workload.name,
+                    "contender": name,
+                    "rps": round(rps, 1),
+                    "rps_rounds": [round(r["rps"], 1) for r in runs[name]],
+                    "p50_ms": _round(median_of(runs[name], "p50_ms"), 2),
+                    "p99_ms": _round(median_of(runs[name], "p99_ms"), 2),
+                    # api@large serves another database: a ratio to this one's raw means nothing.
+                    "x_raw": round(rps / raw, 3) if raw and "@" not in name else None,
+                    "x_limit": round(rps / limit, 4) if limit and "@" not in name else None,
+                    "sql": sql,
+                    "pings": probe_row.get("pings") if name == "api" else None,
+                    "bytes": workload.bytes.get(name),
+                    "same": workload.same if name in {"raw", "limit"} else None,
+                    "errors": sum(r["errors"] for r in runs[name]),
+                }
+            )
+    return rows
+
+
+def _fmt(value: float | None) -> str:
+    return "no answer" if value is None else f"{value:.1f}"
+
+
+def _div(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def _at_most(value: float | None, bound: float) -> bool:
+    return value is not None and value <= bound
+
+
+def targets(results: dict) -> list[dict]:
+    """Each target of the issue, with the figures that decide it (no answer never meets one)."""
+    row = {(r["workload"], r["contender"]): r for r in results["rows"] if "failure" not in r}
+    required = {w["name"] for w in results["workloads"] if w["required"]}
+    found = []
+    for name in ("list", "filter"):
+        api, raw = row[(name, "api")], row[(name, "raw")]
+        found.append(
+            {
+                "target": f"{name}: api ≥ {TARGET_RAW_RATIO}× raw req/s",
+                "figure": f"{api['x_raw']:.2f}× ({api['rps']:.0f} vs {raw['rps']:.0f} req/s)",
+                "met": api["x_raw"] >= TARGET_RAW_RATIO,
+            }
+        )
+    if "deep" in required:
+        deep, first = row[("deep", "api")], row[("list", "api")]
+        p50_ratio = _div(deep["p50_ms"], first["p50_ms"])
+        p99_ratio = _div(deep["p99_ms"], first["p99_ms"])
+        probe = results["probe"]["workloads"]
+        found.append(
+            {
+                "target": f"deep page p50 latency ≤ {TARGET_DEEP_RATIO}× first page",
+                "figure": f"p50 {_fmt(deep['p50_ms'])} vs {_fmt(first['p50_ms'])} ms = {_fmt(p50_ratio)}× "
+                f"(p99 {_fmt(p99_ratio)}×; in process {probe['deep']['total_ms']:.1f} vs "
+                f"{probe['list']['total_ms']:.1f} ms)",
+                "met": _at_most(p50_ratio, TARGET_DEEP_RATIO),
+            }
+        )
+    if "search" in required:
+        search = row[("search", "api")]
+        found.append(
+            {
+                "target": f"search p99 < {TARGET_SEARCH_P99_MS:.0f} ms",
+                "figure": f"p99 {_fmt(search['p99_ms'])} ms (p50 {_fmt(search['p50_ms'])} ms, "
+                f"{search['rps']:.1f} req/s)",
+                "met": search["p99_ms"] is not None and search["p99_ms"] < TARGET_SEARCH_P99_MS,
+            }
+        )
+    if ("list", "api@large") in row:
+        for name in ("list", "filter"):
+            big, small = row[(name, "api")]["p99_ms"], row[(name, "api@large")]["p99_ms"]
+            ratio = _div(big, small)
+            found.append(
+                {
+                    "target": f"{name}: xlarge p99 ≤ {TARGET_XLARGE_P99_RATIO:.0f}× large p99",
+                    "figure": f"{_fmt(big)} vs {_fmt(small)} ms = {_fmt(ratio)}×",
+                    "met": _at_most(ratio, TARGET_XLARGE_P99_RATIO),
+                }
+            )
+    memory = results.get("memory")
+    if memory:
+        complete = memory["requests"] >= memory["wanted"]
+        found.append(
+            {
+                "target": f"worker RSS growth < {TARGET_RSS_GROWTH:.0%} over the memory run",
+                "figure": f"{memory['max_growth']:+.1%} (worst worker) over {memory['requests']:,} requests"
+                + ("" if complete else f" (of {memory['wanted']:,}: time bound reached)")
+                + ("" if memory["same_workers"] else "; workers were replaced during the run!"),
+                "met": memory["max_growth"] < TARGET_RSS_GROWTH
+                and memory["same_workers"]
+                and complete
+                and not memory["non_2xx"],
+            }
+        )
+    return found
+
+
+# -- the machine ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    """What the figures were measured on, including how busy it was."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024**2, 1),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def versions(postgresql: str, wrk_version: str) -> dict:
+    """Versions of everything in the request path."""
+    found = {"python": platform.python_version(), "postgresql": postgresql, "wrk": wrk_version}
+    for package in PACKAGES:
+        try:
+            found[package.lower()] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package.lower()] = "not installed"
+    return found
+
+
+def code_state() -> dict:
+    """Which code was measured: the commit, and whether api/ or briefing/ had local changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout
+
+    changed = git("status", "--porcelain", "--", *MEASURED_CODE)
+    digest = hashlib.sha256()
+    for folder in MEASURED_CODE:
+        for path in sorted((ROOT / folder).rglob("*.py")) if (ROOT / folder).is_dir() else [ROOT / folder]:
+            digest.update(path.read_bytes())
+    return {
+        "commit": git("rev-parse", "--short", "HEAD").strip(),
+        "uncommitted": [line[3:] for line in changed.splitlines()],
+        "source_hash": digest.hexdigest()[:12],
+    }
+
+
+if __name__ == "__main__":
+    main()
