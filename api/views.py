@@ -192,6 +192,17 @@ class BriefingViewSet(viewsets.ModelViewSet):
         response["Content-Disposition"] = f'attachment; filename="{self.basename}s.csv"'
         return response
 
+    def get_object(self):
+        obj = super().get_object()
+        if self.action == "retrieve":
+            # Nested lists a detail shows only the latest of (see e.g. OfficialDetailSerializer).
+            loaders = getattr(self.get_serializer_class(), "detail_loaders", {})
+            for name in self.wanted_fields():
+                if name in loaders:
+                    attribute, load = loaders[name]
+                    setattr(obj, attribute, list(load(obj)))
+        return obj
+
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         if not {"fields", "omit"} & set(request.query_params):

@@ -343,24 +343,23 @@ class OfficialDetailSerializer(OfficialSerializer):
         many=True, read_only=True, help_text="The official's latest statements, newest first (at most 10)."
     )
 
-    query_shape: QueryShape = OfficialSerializer.query_shape | {
-        "meetings": lambda qs: qs.prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("meeting").order_by(
-                    "-meeting__date", "-meeting_id"
-                )[: OfficialDetailSerializer.RECENT_MEETINGS],
-                to_attr="recent_participations",
-            )
+    query_shape: QueryShape = OfficialSerializer.query_shape
+    # The latest few of possibly thousands: one LIMIT query each for the one official shown
+    # (a sliced prefetch would number every row of the official with a window function).
+    detail_loaders = {
+        "meetings": (
+            "recent_participations",
+            lambda official: (
+                Participation.objects.filter(official=official)
+                .select_related("meeting")
+                .order_by("-meeting__date", "-meeting_id")[: OfficialDetailSerializer.RECENT_MEETINGS]
+            ),
         ),
-        "recent_statements": lambda qs: qs.prefetch_related(
-            Prefetch(
-                "statements",
-                queryset=_statement_summaries(
-                    Statement.objects.order_by(F("date").desc(nulls_last=True), "-id")
-                )[: OfficialDetailSerializer.RECENT_STATEMENTS],
-                to_attr="recent_statements",
-            )
+        "recent_statements": (
+            "recent_statements",
+            lambda official: _statement_summaries(
+                Statement.objects.filter(speaker=official).order_by(F("date").desc(nulls_last=True), "-id")
+            )[: OfficialDetailSerializer.RECENT_STATEMENTS],
         ),
     }
 
