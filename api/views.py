@@ -136,6 +136,7 @@ class BriefingViewSet(viewsets.ModelViewSet):
         serializer_class = self.read_serializer_class()
         fields = list(serializer_class().fields)
         fresh = self.shaped(super().get_queryset(), serializer_class, fields).get(pk=instance.pk)
+        self.load_details(fresh, serializer_class, fields)
         return serializer_class(fresh, context=self.get_serializer_context()).data
 
     @staticmethod
@@ -192,15 +193,19 @@ class BriefingViewSet(viewsets.ModelViewSet):
         response["Content-Disposition"] = f'attachment; filename="{self.basename}s.csv"'
         return response
 
+    @staticmethod
+    def load_details(obj, serializer_class, fields) -> None:
+        """Attach the nested lists a detail shows only the latest of (see `detail_loaders`)."""
+        loaders = getattr(serializer_class, "detail_loaders", {})
+        for name in fields:
+            if name in loaders:
+                attribute, load = loaders[name]
+                setattr(obj, attribute, list(load(obj)))
+
     def get_object(self):
         obj = super().get_object()
         if self.action == "retrieve":
-            # Nested lists a detail shows only the latest of (see e.g. OfficialDetailSerializer).
-            loaders = getattr(self.get_serializer_class(), "detail_loaders", {})
-            for name in self.wanted_fields():
-                if name in loaders:
-                    attribute, load = loaders[name]
-                    setattr(obj, attribute, list(load(obj)))
+            self.load_details(obj, self.get_serializer_class(), self.wanted_fields())
         return obj
 
     def retrieve(self, request, *args, **kwargs):
