@@ -39,7 +39,8 @@ REIMPORT_SAMPLE = 100
 # Profile entries worth reading by name: the importer's steps and what each save costs.
 IMPORTER_STEPS = (
     r"services\.py|rules\.py|\((full_clean|clean_fields|validate_constraints|validate_unique|check)\)|"
-    r"create_historical_record|related_descriptors\.py:\d+\(set\)|\(savepoint|\(first\)"
+    r"create_historical_record|related_descriptors\.py:\d+\(set\)|\(savepoint|\(first\)|"
+    r"\((in_bulk|bulk_create|bulk_history_create)\)"
 )
 
 

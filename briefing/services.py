@@ -4,17 +4,20 @@ Each write validates through the models' ``full_clean()`` (and so through ``brie
 the same path the admin and the API take, and runs inside one transaction.
 """
 
+import contextlib
 import datetime
+import functools
 import json
 from collections import Counter
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
@@ -57,11 +60,46 @@ def record_save(
 ) -> models.Model:
     """Validate ``instance`` with every domain rule (``full_clean``), save it and set its links.
 
-    The one write path of the importer and the API (the admin's forms run the same
-    ``full_clean``). ``reason`` goes into the change history.
+    The one write path of the API and, inside its own transaction, of the importer (the admin's
+    forms run the same ``full_clean``). ``reason`` goes into the change history.
     """
+    return _record_save(instance=instance, m2m=m2m, reason=reason)
+
+
+@transaction.atomic
+def record_delete(*, instance: models.Model, reason: str | None = None) -> None:
+    """Delete ``instance``, recording ``reason`` in the change history."""
+    _record_delete(instance=instance, reason=reason)
+
+
+@transaction.atomic
+def meeting_participants_set(
+    *, meeting: Meeting, participants: list[tuple[Official, str]], reason: str | None = None
+) -> bool:
+    """Make ``participants`` (official, role at the time) the meeting's, in that order.
+
+    Rows are updated in place, so an official's participation keeps its identity and history.
+    Returns whether anything changed. An official listed twice is refused (``params["index"]``
+    names the second listing).
+    """
+    return _meeting_participants_set(meeting=meeting, participants=participants, reason=reason)
+
+
+# The bodies of the writes above, without a transaction of their own. The importer calls them
+# inside its transaction per file: there, a savepoint per save would cost two round trips and
+# buy nothing, since any error aborts the whole file.
+
+
+def _record_save(
+    *,
+    instance: models.Model,
+    m2m: dict[str, list] | None = None,
+    reason: str | None = None,
+    fetched: Collection[str] = (),
+) -> models.Model:
+    """``record_save`` inside the caller's transaction (``fetched``: see ``_full_clean``)."""
     instance._change_reason = reason
-    instance.full_clean()
+    _full_clean(instance, fetched=fetched)
     if not m2m:
         instance.save()
         return instance
@@ -81,23 +119,20 @@ def record_save(
     return instance
 
 
-@transaction.atomic
-def record_delete(*, instance: models.Model, reason: str | None = None) -> None:
-    """Delete ``instance``, recording ``reason`` in the change history."""
+def _record_delete(*, instance: models.Model, reason: str | None = None) -> None:
+    """``record_delete`` inside the caller's transaction."""
     instance._change_reason = reason
     instance.delete()
 
 
-@transaction.atomic
-def meeting_participants_set(
-    *, meeting: Meeting, participants: list[tuple[Official, str]], reason: str | None = None
+def _meeting_participants_set(
+    *,
+    meeting: Meeting,
+    participants: list[tuple[Official, str]],
+    reason: str | None = None,
+    fetched: Collection[str] = (),
 ) -> bool:
-    """Make ``participants`` (official, role at the time) the meeting's, in that order.
-
-    Rows are updated in place, so an official's participation keeps its identity and history.
-    Returns whether anything changed. An official listed twice is refused (``params["index"]``
-    names the second listing).
-    """
+    """``meeting_participants_set`` inside the caller's transaction (``fetched``: see ``_full_clean``)."""
     existing = {p.official_id: p for p in meeting.participations.all()}
     seen: set[int] = set()
     changed = False
@@ -112,21 +147,85 @@ def meeting_participants_set(
         participation = existing.pop(official.pk, None) or Participation(meeting=meeting, official=official)
         if participation.pk is None or (participation.role, participation.position) != (role, index):
             participation.role, participation.position = role, index
-            record_save(instance=participation, reason=reason)
+            _record_save(instance=participation, reason=reason, fetched=fetched)
             changed = True
     for participation in existing.values():
-        record_delete(instance=participation, reason=reason)
+        _record_delete(instance=participation, reason=reason)
         changed = True
     return changed
+
+
+def _full_clean(instance: models.Model, *, fetched: Collection[str] = ()) -> None:
+    """``instance.full_clean()``, without proving again that the foreign keys in ``fetched`` exist.
+
+    ``fetched`` may only name relations set from rows read or written in the current
+    transaction: for those, the query ``clean_fields`` makes per foreign key cannot fail (and the
+    database's foreign-key constraint still guards the write). ``clean()``, the unique checks and
+    the constraints run with every field, as in ``full_clean``.
+    """
+    if not fetched:
+        instance.full_clean()
+        return
+    errors: dict = {}
+    try:
+        instance.full_clean(exclude=fetched, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    # As in full_clean: each later check skips the fields that have already failed.
+    for check in (instance.validate_unique, instance.validate_constraints):
+        try:
+            check(exclude={name for name in errors if name != NON_FIELD_ERRORS})
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _statements_insert(*, statements: list[tuple[Statement, list[Topic]]], reason: str | None) -> None:
+    """Insert new statements, already through ``_full_clean``, with their topics and history.
+
+    Writes what ``_record_save`` writes for each — the row, its topic links, one creation record
+    in the history and that record's snapshot of the links — in four queries in all. Needs a
+    database that returns the ids of bulk-inserted rows (PostgreSQL; SQLite from 3.35).
+    """
+    rows = [statement for statement, _ in statements]
+    for statement in rows:
+        statement._change_reason = reason
+    Statement.objects.bulk_create(rows)
+    link_model = Statement.topics.through
+    links = link_model.objects.bulk_create(
+        [link_model(statement=statement, topic=topic) for statement, topics in statements for topic in topics]
+    )
+    records = Statement.history.bulk_history_create(rows)
+    if not records:  # history switched off (SIMPLE_HISTORY_ENABLED)
+        return
+    # The snapshot rows simple_history takes on a save: each link's fields, per history record.
+    snapshot_model = Statement.history.model.topics.model
+    record_of = {record.id: record for record in records}
+    link_fields = [f.name for f in link_model._meta.fields]
+    snapshot_model.objects.bulk_create(
+        [
+            snapshot_model(history=record_of[link.statement_id], **{f: getattr(link, f) for f in link_fields})
+            for link in links
+        ]
+    )
 
 
 # -- the article-fixture import --------------------------------------------------------------------
 
 
-def fixture_schema() -> dict:
-    """The JSON Schema every article fixture must match (``fixtures/article.schema.json``)."""
-    with open(settings.FIXTURE_SCHEMA_PATH, encoding="utf-8") as fh:
+def fixture_schema(path: Path | str | None = None) -> dict:
+    """The JSON Schema every article fixture must match (default: ``settings.FIXTURE_SCHEMA_PATH``)."""
+    with open(path or settings.FIXTURE_SCHEMA_PATH, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+@functools.cache
+def _fixture_validator(path: Path | str) -> jsonschema.Draft202012Validator:
+    """The validator of the schema at ``path``, built once per process: building costs ms per file."""
+    return jsonschema.Draft202012Validator(
+        fixture_schema(path), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def fixture_paths(directory: Path | str | None = None) -> list[Path]:
@@ -168,9 +267,7 @@ def fixture_import(*, data: Any, source: Path | str, dry_run: bool = False) -> I
 
 
 def _validate_schema(data: Any, source: Path | str) -> None:
-    validator = jsonschema.Draft202012Validator(
-        fixture_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    validator = _fixture_validator(settings.FIXTURE_SCHEMA_PATH)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is None:
         return
@@ -183,7 +280,12 @@ def _validate_schema(data: Any, source: Path | str) -> None:
 
 
 class _FixtureImporter:
-    """One fixture's import: upserts in dependency order, reporting each record's outcome."""
+    """One fixture's import: upserts in dependency order, reporting each record's outcome.
+
+    It runs inside the file's transaction, so a row it has read or written stays valid to the
+    end: each slug is resolved once (``rows``), and the relations it sets are not proved to exist
+    again on each save (``_full_clean``'s ``fetched``).
+    """
 
     def __init__(self, data: dict, source: Path | str):
         self.data = data
@@ -191,8 +293,11 @@ class _FixtureImporter:
         self.report = ImportReport(path=str(source))
         # The change history names the fixture as the reason for each change.
         self.reason = f"import {Path(source).name}"
+        # Per model, by slug: the stored rows the file names, then the rows this import creates.
+        self.rows: dict[type[models.Model], dict[str, models.Model]] = {}
 
     def run(self) -> None:
+        self._load_rows()
         for model, key, ref_model, ref_key in (
             (Organization, "organizations", Organization, "parent"),
             (Official, "officials", Organization, "organization"),
@@ -204,22 +309,53 @@ class _FixtureImporter:
                 self._upsert(model, record, row, **resolved)
         article_row = dict(self.data["article"])
         article_row["published_on"] = self._date(article_row.get("published_on"), "article", "published_on")
+        slug = article_row.pop("slug")
         article, outcome = self._upsert_row(
-            Article, "article", {"slug": article_row.pop("slug")}, article_row
+            Article,
+            "article",
+            {"slug": slug},
+            article_row,
+            existing=Article.objects.filter(slug=slug).first(),
         )
         self.report.add(Article, outcome)
+        created = outcome == "created"
         meetings = [
             self._import_meeting(article, i, row) for i, row in enumerate(self.data.get("meetings", []))
         ]
-        for meeting in article.meetings.exclude(pk__in=[m.pk for m in meetings]):
-            record_save(
+        # A new article is reported by no meeting but those just linked to it.
+        dropped = [] if created else article.meetings.exclude(pk__in=[m.pk for m in meetings])
+        for meeting in dropped:
+            _record_save(
                 instance=meeting,
                 m2m={"articles": list(meeting.articles.exclude(pk=article.pk))},
                 reason=self.reason,
             )
             self.report.add(Meeting, "updated")
         # A changed body moves the spans: every statement's offsets are computed again.
-        self._import_statements(article, recompute=outcome == "updated")
+        self._import_statements(article, created=created, recompute=outcome == "updated")
+
+    def _load_rows(self) -> None:
+        """Read the stored rows of every slug the file names: one query per model."""
+        data = self.data
+        meetings, statements = data.get("meetings", []), data["statements"]
+        named = {
+            Organization: [r.get(k) for r in data.get("organizations", []) for k in ("slug", "parent")]
+            + [r.get("organization") for r in data.get("officials", [])],
+            Official: [r["slug"] for r in data.get("officials", [])]
+            + [p["official"] for m in meetings for p in m["participants"]]
+            + [s["speaker"] for s in statements],
+            Topic: [r.get(k) for r in data.get("topics", []) for k in ("slug", "parent")]
+            + [t for r in (*meetings, *statements) for t in r.get("topics", [])],
+            Meeting: [m["slug"] for m in meetings] + [s.get("meeting") for s in statements],
+        }
+        # A stored meeting's links are compared with the file's, and its articles kept.
+        querysets = {Meeting: Meeting.objects.prefetch_related("topics", "articles")}
+        self.rows = {
+            model: querysets.get(model, model.objects.all()).in_bulk(
+                {slug for slug in slugs if slug}, field_name="slug"
+            )
+            for model, slugs in named.items()
+        }
 
     # -- records -----------------------------------------------------------------------------
 
@@ -227,11 +363,14 @@ class _FixtureImporter:
         record = f"meetings[{i}]"
         values = {k: v for k, v in row.items() if k not in ("slug", "topics", "participants")}
         values["date"] = self._date(values["date"], record, "date")
-        existing = Meeting.objects.filter(slug=row["slug"]).first()
+        existing = self.rows[Meeting].get(row["slug"])
         # The meeting keeps the other articles that report it.
         articles = {a.pk: a for a in (existing.articles.all() if existing else [])} | {article.pk: article}
         m2m = {"topics": self._topics(row, record), "articles": list(articles.values())}
-        meeting, outcome = self._upsert_row(Meeting, record, {"slug": row["slug"]}, values, m2m)
+        meeting, outcome = self._upsert_row(
+            Meeting, record, {"slug": row["slug"]}, values, m2m, existing=existing
+        )
+        self.rows[Meeting][row["slug"]] = meeting
         participants_changed = self._set_participants(meeting, record, row["participants"])
         self.report.add(Meeting, "updated" if outcome == "unchanged" and participants_changed else outcome)
         return meeting
@@ -242,7 +381,12 @@ class _FixtureImporter:
             for j, row in enumerate(rows)
         ]
         try:
-            return meeting_participants_set(meeting=meeting, participants=participants, reason=self.reason)
+            return _meeting_participants_set(
+                meeting=meeting,
+                participants=participants,
+                reason=self.reason,
+                fetched=("meeting", "official"),
+            )
         except ValidationError as exc:
             index = (exc.params or {}).get("index")
             where = f"{record}.participants[{index}]" if index is not None else record
@@ -250,9 +394,15 @@ class _FixtureImporter:
                 self.source, where, (exc.params or {}).get("field"), " ".join(exc.messages)
             ) from exc
 
-    def _import_statements(self, article: Article, *, recompute: bool) -> None:
-        existing = {s.position: s for s in article.statements.all()}
-        previous_start = 0
+    def _import_statements(self, article: Article, *, created: bool, recompute: bool) -> None:
+        """Upsert the statements by position and delete those the file no longer lists.
+
+        A new article's statements are validated one by one, then inserted together.
+        """
+        existing = {} if created else {s.position: s for s in article.statements.prefetch_related("topics")}
+        bulk = created and connection.features.can_return_rows_from_bulk_insert
+        new: list[tuple[Statement, list[Topic]]] = []
+        previous = None
         for i, row in enumerate(self.data["statements"]):
             record = f"statements[{i}]"
             meeting = self._ref(Meeting, row, "meeting", record)
@@ -263,32 +413,38 @@ class _FixtureImporter:
                 "text": row["text"],
                 "date": meeting.date if meeting else self._date(row.get("date"), record, "date"),
             }
+            topics = self._topics(row, record)
             statement = existing.pop(i + 1, None)
             if statement is None or recompute or statement.text != row["text"]:
-                # Where a text occurs more than once, the occurrence after the previous
-                # statement is meant: statements are listed in article order.
-                found = article.body.find(row["text"], previous_start)
-                values["start"] = found if found >= 0 else None
-            statement, outcome = self._upsert_row(
-                Statement,
-                record,
-                {"article": article, "position": i + 1},
-                values,
-                {"topics": self._topics(row, record)},
-                instance=statement,
-                force=recompute,
-            )
+                values["start"] = _span_start(article.body, row["text"], previous)
+            if bulk:
+                statement, outcome = Statement(article=article, position=i + 1, **values), "created"
+                with self._refusal(record):
+                    _full_clean(statement, fetched=_relations({"article": article, **values}))
+                new.append((statement, topics))
+            else:
+                statement, outcome = self._upsert_row(
+                    Statement,
+                    record,
+                    {"article": article, "position": i + 1},
+                    values,
+                    {"topics": topics},
+                    existing=statement,
+                    force=recompute,
+                )
             self.report.add(Statement, outcome)
-            if statement.start < previous_start:
+            if previous is not None and statement.start < previous.start:
                 raise FixtureError(
                     self.source,
                     record,
                     "text",
                     "Statements must be listed in the order they appear in the article body.",
                 )
-            previous_start = statement.start
+            previous = statement
+        if new:
+            _statements_insert(statements=new, reason=self.reason)
         for statement in existing.values():
-            record_delete(instance=statement, reason=self.reason)
+            _record_delete(instance=statement, reason=self.reason)
             self.report.add(Statement, "deleted")
 
     # -- helpers -----------------------------------------------------------------------------
@@ -296,7 +452,10 @@ class _FixtureImporter:
     def _upsert(self, model: type[models.Model], record: str, row: dict, **resolved: Any) -> models.Model:
         """Create or update the ``model`` row with ``row["slug"]``, and report the outcome."""
         values = {k: v for k, v in row.items() if k != "slug"} | resolved
-        obj, outcome = self._upsert_row(model, record, {"slug": row["slug"]}, values)
+        obj, outcome = self._upsert_row(
+            model, record, {"slug": row["slug"]}, values, existing=self.rows[model].get(row["slug"])
+        )
+        self.rows[model][row["slug"]] = obj
         self.report.add(model, outcome)
         return obj
 
@@ -308,28 +467,24 @@ class _FixtureImporter:
         values: dict,
         m2m: dict[str, list] | None = None,
         *,
-        instance: models.Model | None = None,
+        existing: models.Model | None,
         force: bool = False,
     ) -> tuple[models.Model, str]:
-        """Create or update the row found by ``lookup``; save (once) only when something differs.
+        """Create the row (``existing`` None) or update ``existing``; save only when something differs.
 
         Returns the row and the outcome: ``created``, ``updated`` or ``unchanged``.
         """
-        obj = instance or model.objects.filter(**lookup).first()
-        if obj is None:
+        if existing is None:
             obj, outcome = model(**lookup), "created"
         else:
-            differs = [name for name, value in values.items() if getattr(obj, name) != value]
-            differs += [
-                name
-                for name, objs in (m2m or {}).items()
-                if set(getattr(obj, name).values_list("pk", flat=True)) != {o.pk for o in objs}
-            ]
+            obj = existing
+            differs = any(_differs(obj, name, value) for name, value in (values | (m2m or {})).items())
             outcome = "updated" if differs or force else "unchanged"
         if outcome != "unchanged":
             for name, value in values.items():
                 setattr(obj, name, value)
-            self._save(obj, record, m2m)
+            with self._refusal(record):
+                _record_save(instance=obj, m2m=m2m, reason=self.reason, fetched=_relations(lookup | values))
         return obj, outcome
 
     def _topics(self, row: dict, record: str) -> list[Topic]:
@@ -338,12 +493,14 @@ class _FixtureImporter:
             for j, slug in enumerate(row.get("topics", []))
         ]
 
-    def _save(self, obj: models.Model, record: str, m2m: dict[str, list] | None = None) -> None:
+    @contextlib.contextmanager
+    def _refusal(self, record: str) -> Iterator[None]:
+        """Turn a domain rule's ``ValidationError`` into a ``FixtureError`` naming record and field."""
         try:
-            record_save(instance=obj, m2m=m2m, reason=self.reason)
+            yield
         except ValidationError as exc:
             field_name, messages = next(iter(exc.message_dict.items()))
-            field_name = None if field_name == "__all__" else field_name
+            field_name = None if field_name == NON_FIELD_ERRORS else field_name
             raise FixtureError(self.source, record, field_name, " ".join(messages)) from exc
 
     def _ref(self, model: type[models.Model], row: dict, key: str, record: str) -> models.Model | None:
@@ -351,7 +508,7 @@ class _FixtureImporter:
         slug = row.get(key)
         if slug is None:
             return None
-        obj = model.objects.filter(slug=slug).first()
+        obj = self.rows[model].get(slug)
         if obj is None:
             raise FixtureError(
                 self.source,
@@ -369,3 +526,36 @@ class _FixtureImporter:
             return datetime.date.fromisoformat(value)
         except ValueError as exc:
             raise FixtureError(self.source, record, key, f"“{value}” is not a valid date: {exc}.") from exc
+
+
+def _span_start(body: str, text: str, previous: Statement | None) -> int | None:
+    """Where ``text`` stands in ``body``, given the statement listed before it (article order).
+
+    The first occurrence after the previous statement's end (a repeated phrase is quoted again);
+    else one from the previous statement's start (two speakers credited with one reported
+    sentence share its span); else the first in the body, which the order check then refuses.
+    None when the text is not in the body: the model's ``clean()`` reports it.
+    """
+    offsets = (previous.end, previous.start, 0) if previous is not None else (0,)
+    for offset in offsets:
+        found = body.find(text, offset)
+        if found >= 0:
+            return found
+    return None
+
+
+def _relations(values: dict[str, Any]) -> list[str]:
+    """The names in ``values`` set to a row (for the importer: one read or written in its transaction)."""
+    return [name for name, value in values.items() if isinstance(value, models.Model)]
+
+
+def _differs(obj: models.Model, name: str, value: Any) -> bool:
+    """Whether the file's ``value`` differs from what ``obj`` has in ``name``."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        # `.all()`: the links prefetched with the row, when they were.
+        return {o.pk for o in getattr(obj, name).all()} != {o.pk for o in value}
+    if field.many_to_one:
+        # By id: reading the related row would cost a query.
+        return getattr(obj, field.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value

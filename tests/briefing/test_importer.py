@@ -6,8 +6,10 @@ import json
 import jsonschema
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from briefing.models import Meeting, Organization, Participation, Statement
+from briefing.models import Article, Meeting, Organization, Participation, Statement
 from briefing.services import FixtureError, article_import, fixture_paths, fixture_schema
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +72,71 @@ def test_corrected_fixture_updates_rows_in_place(seed_data, write_fixture):
     ]
     assert report.total("created") == 0
     assert report.total("updated") == 2
+
+
+def _as_new_article(data):
+    """``data`` renamed into a new article reporting new meetings (the officials and topics stay)."""
+    data["article"]["slug"] = "a-second-article"
+    for meeting in data["meetings"]:
+        meeting["slug"] += "-copy"
+    for statement in data["statements"]:
+        if statement.get("meeting"):
+            statement["meeting"] += "-copy"
+    return data
+
+
+def test_repeated_phrase_is_quoted_at_its_next_occurrence(write_fixture):
+    body = "“We agree.” said the minister. “We agree.” said her counterpart."
+    data = {
+        "article": {"slug": "repeated-phrase", "title": "Agreement", "body": body},
+        "statements": [
+            {"speaker": speaker, "kind": "quote", "text": "We agree."}
+            for speaker in ("jens-stoltenberg", "antony-blinken")
+        ],
+    }
+    second = body.index("We agree.", 2)
+
+    def spans():
+        statements = Statement.objects.filter(article__slug="repeated-phrase").order_by("position")
+        return list(statements.values_list("start", "end"))
+
+    article_import(path=write_fixture(data))
+    assert spans() == [(1, 10), (second, second + 9)]
+
+    # A corrected body moves both spans: they are found again the same way.
+    data["article"]["body"] = "Washington. " + body
+    article_import(path=write_fixture(data))
+    assert spans() == [(13, 22), (second + 12, second + 21)]
+
+
+def test_two_speakers_of_one_reported_sentence_share_its_span():
+    article = Article.objects.get()
+    joint = list(article.statements.filter(position__in=[26, 27]).order_by("position"))
+    assert [s.speaker.slug for s in joint] == ["antony-blinken", "jens-stoltenberg"]
+    assert joint[0].text == joint[1].text
+    assert (joint[0].start, joint[0].end) == (joint[1].start, joint[1].end)
+    assert article.body[joint[0].start : joint[0].end] == joint[0].text
+
+
+def test_new_article_takes_one_insert_per_statement_table_and_one_lookup_per_model(seed_data, write_fixture):
+    path = write_fixture(_as_new_article(seed_data))
+    with CaptureQueriesContext(connection) as ctx:
+        article_import(path=path)
+
+    def count(sql):
+        return sum(sql in query["sql"] for query in ctx.captured_queries)
+
+    assert Statement.objects.filter(article__slug="a-second-article").count() == 40
+    # Slugs are resolved once per model, and the rows found are not proved to exist again.
+    for table in ("official", "organization", "topic", "meeting"):
+        assert count(f'FROM "briefing_{table}" WHERE "briefing_{table}"."slug" IN ') == 1
+    for table in ("official", "meeting", "article"):
+        assert count(f'FROM "briefing_{table}" WHERE "briefing_{table}"."id" = ') == 0
+    for table in ("statement", "statement_topics", "historicalstatement", "historicalstatement_topics"):
+        assert count(f'INSERT INTO "briefing_{table}" ') == 1
+    # The file's transaction is one savepoint (within the test's transaction); the others are
+    # Django's, around each check constraint's query. None per save.
+    assert count("SAVEPOINT") - count("RELEASE SAVEPOINT") == 1 + count('SELECT 1 AS "_check"')
 
 
 def test_statement_dropped_from_fixture_is_deleted(seed_data, write_fixture):
@@ -144,15 +211,16 @@ def test_statements_out_of_article_order_are_refused(seed_data, write_fixture, d
 
 
 def test_new_article_failing_at_its_last_statement_leaves_nothing(seed_data, write_fixture, db_snapshot):
-    seed_data["article"]["slug"] = "a-second-article"
-    for meeting in seed_data["meetings"]:
-        meeting["slug"] += "-copy"
-    seed_data["statements"][-1]["text"] = "Words nobody said."
-    for statement in seed_data["statements"]:
-        if statement.get("meeting"):
-            statement["meeting"] += "-copy"
+    _as_new_article(seed_data)["statements"][-1]["text"] = "Words nobody said."
     error = _refusal(seed_data, write_fixture, db_snapshot)
     assert error.record == "statements[39]"
+
+
+def test_new_article_with_statements_out_of_order_is_refused(seed_data, write_fixture, db_snapshot):
+    statements = _as_new_article(seed_data)["statements"]
+    statements[10], statements[11] = statements[11], statements[10]
+    error = _refusal(seed_data, write_fixture, db_snapshot)
+    assert (error.record, error.field) == ("statements[11]", "text")
 
 
 def test_unreadable_json_names_the_file(tmp_path):
@@ -185,6 +253,24 @@ def test_import_records_one_creation_per_statement_in_the_history():
         "import nato-secretary-general-visits-washington-2022.json"
     }
     assert Statement.history.count() == 40
+
+
+def test_statement_creation_record_lists_its_topics():
+    snapshot_model = Statement.history.model.topics.model
+    for statement in Statement.objects.prefetch_related("topics"):
+        created = statement.history.get(history_type="+")
+        snapshot = snapshot_model.objects.filter(history=created).values_list("topic_id", flat=True)
+        assert sorted(snapshot) == sorted(t.pk for t in statement.topics.all())
+    assert snapshot_model.objects.count() == Statement.topics.through.objects.count() > 40
+
+
+def test_new_article_is_recorded_like_the_seed(seed_data, write_fixture):
+    article_import(path=write_fixture(_as_new_article(seed_data)))
+    created = Statement.history.filter(article__slug="a-second-article", history_type="+")
+    assert created.count() == 40
+    assert set(created.values_list("history_change_reason", flat=True)) == {"import article.json"}
+    statement = Statement.objects.get(article__slug="a-second-article", position=1)
+    assert statement.history.get().topics.count() == statement.topics.count() > 0
 
 
 def test_reimport_records_no_history():
