@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format schema clean deploy-check image sdk fuzz
+.PHONY: run test lint format schema clean deploy-check image sdk fuzz load
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,8 @@ sdk:
 ## fuzz: the long schemathesis run against gunicorn on disposable databases (about 6 minutes; docs/sdk.md)
 fuzz: $(VENV)/.dev
 	VENV=$(VENV) sdk/fuzz.sh
+
+## load: 20,000 requests at concurrency 32 against gunicorn on 127.0.0.1; zero errors and flat memory (docs/load.md)
+load: $(VENV)/.dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.soak

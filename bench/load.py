@@ -115,6 +115,7 @@ def wrk_bounded(
     max_seconds: float,
     sample: Callable[[], None] | None = None,
     every: float = 5.0,
+    connections: int = CONNECTIONS,
 ) -> WrkResult:
     """``requests`` requests cycling over ``paths`` (at most ``max_seconds``), sampling as it goes.
 
@@ -128,7 +129,7 @@ def wrk_bounded(
             BOUNDED_SCRIPT % {"paths": lua_paths, "limit": requests, "host": HOST_HEADER, "marker": marker}
         )
         command = [
-            "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max_seconds:g}s", "--latency", "--timeout", TIMEOUT,
+            "wrk", "-t1", f"-c{connections}", f"-d{max_seconds:g}s", "--latency", "--timeout", TIMEOUT,
             "-s", str(script), base + "/",
         ]  # fmt: skip
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
