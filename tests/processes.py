@@ -28,6 +28,26 @@ def clean_env(**variables: str) -> dict[str, str]:
     return env
 
 
+def server_env(
+    *, database_url: str, static_root: Path, allowed_host: str = HOST, **variables: str
+) -> dict[str, str]:
+    """The production environment of a test's gunicorn (and its manage.py): 2 workers, no HTTPS
+    redirect (nothing terminates TLS on loopback), a fresh secret key, this venv first on PATH."""
+    import secrets
+    import sys
+
+    return clean_env(
+        PATH=f"{Path(sys.executable).parent}:{clean_env()['PATH']}",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=allowed_host,
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(static_root),
+        SECURE_SSL_REDIRECT="false",
+        GUNICORN_WORKERS="2",
+        **variables,
+    )
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

@@ -9,17 +9,15 @@ HTTP (``SECURE_SSL_REDIRECT=false``). Every process is stopped by its pid, even 
 import os
 import pwd
 import re
-import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.processes import HOST, REPO, clean_env, free_port, request, run, start_gunicorn
+from tests.processes import HOST, REPO, free_port, request, run, server_env, start_gunicorn
 
 pytestmark = pytest.mark.slow
 
@@ -97,15 +95,10 @@ def cluster():
 def server(cluster, tmp_path_factory):
     """gunicorn (2 workers) migrated and seeded into the cluster through the entrypoint."""
     root = tmp_path_factory.mktemp("faults")
-    venv_bin = Path(sys.executable).parent
-    env = clean_env(
-        PATH=f"{venv_bin}:{clean_env()['PATH']}",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=SITE_HOST,
-        DATABASE_URL=f"postgres://postgres@{HOST}:{cluster.port}/briefing",
-        STATIC_ROOT=str(root / "static"),
-        SECURE_SSL_REDIRECT="false",
-        GUNICORN_WORKERS="2",
+    env = server_env(
+        database_url=f"postgres://postgres@{HOST}:{cluster.port}/briefing",
+        static_root=root / "static",
+        allowed_host=SITE_HOST,
         MIGRATE="1",
         SEED="1",
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.processes import HOST, clean_env, request, run, start_gunicorn
+from tests.processes import HOST, request, run, server_env, start_gunicorn
 
 pytestmark = pytest.mark.django_db
 
@@ -65,15 +65,10 @@ def test_limit_holds_across_two_gunicorn_workers(tmp_path, backend):
             redis.Redis(host=HOST, port=6379, socket_connect_timeout=1).ping()
         except redis.exceptions.ConnectionError:
             pytest.skip("no Redis on 127.0.0.1:6379")
-    venv_bin = Path(sys.executable).parent
-    env = clean_env(
-        PATH=f"{venv_bin}:{clean_env()['PATH']}",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=SITE_HOST,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        STATIC_ROOT=str(tmp_path / "static"),
-        SECURE_SSL_REDIRECT="false",
-        GUNICORN_WORKERS="2",
+    env = server_env(
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        static_root=tmp_path / "static",
+        allowed_host=SITE_HOST,
         THROTTLE_ANON="5/min",
         MIGRATE="1",
         SEED="1",

@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.processes import HOST, REPO, Gunicorn, clean_env, run, start_gunicorn
+from tests.processes import HOST, REPO, Gunicorn, clean_env, run, server_env, start_gunicorn
 
 BUILD = REPO / "build"
 SDK_TOOLS = BUILD / "sdk-tools"
@@ -106,14 +105,9 @@ class DisposableDatabases:
 
     def env(self, database_url: str) -> dict[str, str]:
         """The production environment of a server (and its manage.py) on ``database_url``."""
-        return clean_env(
-            PATH=f"{Path(sys.executable).parent}:{clean_env()['PATH']}",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=HOST,
-            DATABASE_URL=database_url,
-            SECURE_SSL_REDIRECT="false",
-            STATIC_ROOT=str(self.root / "static"),
-            GUNICORN_WORKERS="2",
+        return server_env(
+            database_url=database_url,
+            static_root=self.root / "static",
             # The fuzzer sends thousands of requests a minute from one address: throttled, most
             # would be 429s and the code behind them untested. Rate limits have their own tests.
             THROTTLE_ANON="off",
