@@ -196,7 +196,7 @@ def render(results: dict) -> str:
                 found["tottime"],
                 "```",
                 "",
-                "By cumulative time:",
+                "By cumulative time, the project's own functions:",
                 "",
                 "```",
                 found["cumulative"],

@@ -6,18 +6,19 @@ it serves three contenders over the same tables, each under gunicorn with the pr
 
 - **api**: the project itself, production settings (DEBUG off, persistent connections as
   configured, no SSL redirect since nothing terminates TLS here);
-- **raw**: bench/raw_app.py, psycopg 3 + orjson, one SQL statement per page;
+- **raw**: bench/raw_app.py, psycopg 3 + orjson, the page's JSON built by one SQL statement;
 - **limit**: bench/limit_app.py, the API's own bytes pre-rendered: what the HTTP stack allows.
 
-It checks that they return the same ``results`` for each workload (and fails loudly when they
-do not), then loads each workload with wrk, alternating contenders over several rounds, and
-takes medians. It also measures in-process what each API request costs (SQL statements, time
-in SQL and in Python, a cProfile of the list pages: bench/probe.py), and whether the workers'
-memory stays flat over a 20,000-request run. Figures go to ``bench/results/<size>.json`` and
-the generated part of ``docs/performance.md``; the hand-written analysis there is kept.
+It checks that they return the same ``results`` for each workload (bench/workloads.py; it fails
+loudly when they do not), then loads each workload with wrk, alternating contenders over three
+rounds, and takes medians (bench/figures.py). It also measures in process what each API request
+costs (SQL statements, time in SQL and in Python, a cProfile of the list pages: bench/probe.py),
+and whether the workers' memory stays flat over a 20,000-request run. Figures go to
+``bench/results/<size>.json`` and the generated part of ``docs/performance.md`` (bench/report.py);
+the hand-written analysis there is kept.
 
-    .venv/bin/python -m bench.run                  # large corpus, about 10 minutes
-    .venv/bin/python -m bench.run --size xlarge    # 10× larger (first build takes a while)
+    .venv/bin/python -m bench.run                  # large corpus, about 10 minutes (+1 to build it)
+    .venv/bin/python -m bench.run --size xlarge    # 10× larger: about 15 minutes (+6 to build it)
     .venv/bin/python -m bench.run --quick          # smoke run: short, one round, no doc update
 
 Only 127.0.0.1 is ever loaded, every run is bounded in time or requests, and every server is
@@ -31,13 +32,9 @@ import os
 import platform
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -46,13 +43,14 @@ from urllib.parse import urlsplit
 import psycopg
 
 from bench import corpus_db, load, report
+from bench.figures import table_rows, targets
 from bench.servers import Server, Servers, rss_kib
+from bench.workloads import CheckFailed, Workload, check, check_limit, define_workloads, give_up
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "bench"
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "performance.md"
-PAGE_SIZE = 50
 # Variables the project reads that the caller's shell must not leak into the servers.
 PROJECT_VARIABLES = (
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE",
@@ -63,32 +61,8 @@ PROJECT_VARIABLES = (
 # The code whose speed is measured: what code_state() describes.
 MEASURED_CODE = ("api", "briefing", "gunicorn.conf.py")
 PACKAGES = ("Django", "djangorestframework", "psycopg", "orjson", "gunicorn")
-TARGET_RAW_RATIO = 0.6
-TARGET_DEEP_RATIO = 1.5
-TARGET_SEARCH_P99_MS = 100.0
-TARGET_XLARGE_P99_RATIO = 2.0
-TARGET_RSS_GROWTH = 0.10
 # Throttle rates that mean "off" (api.throttling).
 OFF = {None, "", "off", "none"}
-
-
-class CheckFailed(SystemExit):
-    """The contenders do not answer the same thing: timing them would compare different work."""
-
-
-@dataclass
-class Workload:
-    """One timed request, and which contenders serve it."""
-
-    name: str
-    title: str
-    path: str
-    contenders: list[str]
-    # A target depends on it: it must answer (else the run fails); others may fail and are noted.
-    required: bool = True
-    bytes: dict[str, int] = field(default_factory=dict)
-    same: bool | None = None
-    failure: str | None = None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -128,7 +102,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--memory-requests", type=int, default=20_000, help="Requests of the memory run.")
     parser.add_argument("--memory-seconds", type=float, default=300.0, help="Time bound of the memory run.")
-    parser.add_argument("--no-memory", action="store_true", help="Skip the memory run.")
+    parser.add_argument(
+        "--no-memory", action="store_true", help="Skip the memory run (always skipped on xlarge)."
+    )
     parser.add_argument(
         "--server-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (no database)."
     )
@@ -252,7 +228,6 @@ def run(args: argparse.Namespace) -> dict:
             }
             for w in workloads
         ]
-        results["failures"] = {w.name: w.failure for w in workloads if w.failure}
         print("[5/6] Load", flush=True)
         results["runs"] = timed_rounds(
             args, workloads, contenders, [corpus["url"]] + ([reference["url"]] if reference else [])
@@ -261,7 +236,8 @@ def run(args: argparse.Namespace) -> dict:
         for server in list(contenders.values()):
             servers.stop(server)
         print("[6/6] Memory", flush=True)
-        if not args.no_memory:
+        # The memory target is the large corpus's; xlarge would only take longer to say the same.
+        if not args.no_memory and args.size == "large":
             results["memory"] = memory_run(args, servers, api_env, workloads)
     results["code"]["changed_during_run"] = code_state()["source_hash"] != results["code"]["source_hash"]
     if results["code"]["changed_during_run"]:
@@ -270,142 +246,6 @@ def run(args: argparse.Namespace) -> dict:
     results["rows"] = table_rows(workloads, results)
     results["targets"] = targets(results)
     return results
-
-
-def define_workloads(args: argparse.Namespace, facts: dict, compare_large: bool) -> list[Workload]:
-    """The timed requests; raw and limit serve only the meetings lists (the ratio targets)."""
-    lists = ["api", "raw", "limit"] + (["api@large"] if compare_large else [])
-    filtered = f"/meetings/?page_size={PAGE_SIZE}&official={args.official}&topic={args.topic}"
-    return [
-        Workload("list", f"meetings, first page of {PAGE_SIZE}", f"/meetings/?page_size={PAGE_SIZE}", lists),
-        Workload(
-            "filter",
-            f"meetings of {args.official} on {args.topic} ({facts['filter_matches']} matches)",
-            filtered,
-            lists,
-        ),
-        # The deep page's path is only known once its cursor has been followed (see check).
-        Workload("deep", f"meetings, page {args.deep_page} of {PAGE_SIZE}", "", ["api"]),
-        Workload(
-            "search",
-            f"statements matching “{args.search}” ({facts['search_matches']:,} matches), page of 20",
-            f"/statements/?search={args.search}&page_size=20",
-            ["api"],
-        ),
-        Workload("statement", "a statement's detail", f"/statements/{facts['statement_id']}/", ["api"]),
-        Workload(
-            "official",
-            f"a typical official's detail ({facts['official_meetings'][facts['typical_official']]} meetings)",
-            f"/officials/{facts['typical_official']}/",
-            ["api"],
-        ),
-        Workload(
-            "official-top",
-            f"the most active official's detail ({facts['official_meetings'][args.official]:,} meetings)",
-            f"/officials/{args.official}/",
-            ["api"],
-        ),
-    ]
-
-
-# -- checks ---------------------------------------------------------------------------------------
-
-
-def fetch(server: Server, path: str) -> bytes:
-    """GET ``path`` from ``server`` with the benchmark's Host header; a non-200 is an error."""
-    request = urllib.request.Request(server.base + path, headers={"Host": load.HOST_HEADER})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.read()
-    except urllib.error.HTTPError as error:
-        raise CheckFailed(f"{server.name} answered {error.code} to {path}: {error.read()[:500]!r}") from error
-
-
-def local_path(url: str) -> str:
-    """The path and query of an absolute link."""
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}" if parts.query else parts.path
-
-
-def follow(server: Server, path: str, hops: int) -> str:
-    """The path reached from ``path`` by following ``next`` links ``hops`` times."""
-    for hop in range(hops):
-        link = json.loads(fetch(server, path))["next"]
-        if link is None:
-            raise CheckFailed(f"{server.name}: no next link after {hop + 1} pages of {PAGE_SIZE}")
-        path = local_path(link)
-    return path
-
-
-def same_results(a: bytes, b: bytes, label: str) -> None:
-    """Fail loudly, saying where, unless both pages hold the same ``results``."""
-    left, right = json.loads(a)["results"], json.loads(b)["results"]
-    if left == right:
-        return
-    if len(left) != len(right):
-        raise CheckFailed(f"{label}: {len(left)} results against {len(right)}")
-    for index, (x, y) in enumerate(zip(left, right, strict=True)):
-        if x != y:
-            keys = [k for k in dict.fromkeys([*x, *y]) if x.get(k) != y.get(k)]
-            detail = {k: (x.get(k), y.get(k)) for k in keys[:3]}
-            order = "" if list(x) == list(y) else f"; key order {list(x)} vs {list(y)}"
-            raise CheckFailed(f"{label}: result {index} differs in {keys}{order}: {detail}")
-
-
-def check(
-    args: argparse.Namespace, workloads: list[Workload], contenders: dict[str, Server]
-) -> dict[str, str]:
-    """Fetch every workload once, compare api and raw, resolve the deep page; the limit pages."""
-    pages: dict[str, str] = {}
-    deep = next(w for w in workloads if w.name == "deep")
-    try:
-        deep.path = follow(contenders["api"], f"/meetings/?page_size={PAGE_SIZE}", args.deep_page - 1)
-        raw_deep = follow(contenders["raw"], f"/meetings/?page_size={PAGE_SIZE}", args.deep_page - 1)
-        same_results(
-            fetch(contenders["api"], deep.path), fetch(contenders["raw"], raw_deep), "deep page, api vs raw"
-        )
-        print(f"  page {args.deep_page}: api and raw agree ({deep.path})", flush=True)
-    except CheckFailed as error:
-        give_up(deep, error)
-    for workload in workloads:
-        if workload.failure:
-            continue
-        try:
-            body = fetch(contenders["api"], workload.path)
-        except CheckFailed as error:
-            give_up(workload, error)
-            continue
-        workload.bytes["api"] = len(body)
-        pages[workload.path] = body.decode()
-        for name in workload.contenders:
-            if name in {"api", "limit"}:
-                continue
-            other = fetch(contenders[name], workload.path)
-            workload.bytes[name] = len(other)
-            if name == "raw":
-                same_results(body, other, f"{workload.name}, api vs raw")
-                workload.same = True
-        agreed = " (api and raw agree)" if workload.same else ""
-        print(f"  {workload.name}: {len(body):,} bytes{agreed}", flush=True)
-    return {w.path: pages[w.path] for w in workloads if "limit" in w.contenders}
-
-
-def give_up(workload: Workload, error: Exception) -> None:
-    """Leave an optional workload out (noting why); a required one fails the run."""
-    if workload.required:
-        raise error
-    workload.failure = str(error)
-    print(f"  {workload.name}: left out: {error}", flush=True)
-
-
-def check_limit(workloads: list[Workload], limit: Server, pages: dict[str, str]) -> None:
-    """The limit server answers the API's very bytes."""
-    for workload in workloads:
-        if "limit" in workload.contenders:
-            body = fetch(limit, workload.path)
-            if body != pages[workload.path].encode():
-                raise CheckFailed(f"{workload.name}: the limit server's bytes differ from the API's")
-            workload.bytes["limit"] = len(body)
 
 
 # -- load -----------------------------------------------------------------------------------------
@@ -441,6 +281,7 @@ def timed_rounds(
 
 
 def _timed_rounds(args, workloads, contenders, queries_running) -> dict:
+    """The rounds themselves (see timed_rounds)."""
     runs: dict = {w.name: {c: [] for c in w.contenders} for w in workloads}
     for round_number in range(args.rounds):
         for workload in workloads:
@@ -466,9 +307,12 @@ def _timed_rounds(args, workloads, contenders, queries_running) -> dict:
                         ),
                     )
                     break
+                p50, p99 = (
+                    f"{v:7.1f}" if v is not None else "      –" for v in (result.p50_ms, result.p99_ms)
+                )
                 print(
                     f"  round {round_number + 1} {workload.name:<12} {name:<9} {result.rps:8.1f} req/s"
-                    f"  p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms"
+                    f"  p50 {p50} ms  p99 {p99} ms"
                     + (f"  ERRORS {result.errors}" if result.errors else "")
                     + (f"  (drained {drained:.1f} s)" if drained > 1 else ""),
                     flush=True,
@@ -553,133 +397,6 @@ def probe(env: dict[str, str], workloads: list[Workload]) -> dict:
     rates = {scope: rate for scope, rate in found["throttling"]["rates"].items() if rate not in OFF}
     if found["throttling"]["classes"] and rates:
         print(f"  note: throttling is on during the run: {rates}", flush=True)
-    return found
-
-
-# -- figures --------------------------------------------------------------------------------------
-
-
-def median_of(runs: list[dict], key: str) -> float | None:
-    """The median of one figure over the rounds (None when no round measured it)."""
-    values = [run[key] for run in runs if run[key] is not None]
-    return statistics.median(values) if values else None
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def table_rows(workloads: list[Workload], results: dict) -> list[dict]:
-    """One row per (workload, contender): medians, ratios, SQL per request, bytes."""
-    rows = []
-    for workload in workloads:
-        runs = results["runs"][workload.name]
-        raw = median_of(runs["raw"], "rps") if "raw" in runs else None
-        limit = median_of(runs["limit"], "rps") if "limit" in runs else None
-        probe_row = results["probe"]["workloads"].get(workload.name, {})
-        if workload.failure:
-            rows.append({"workload": workload.name, "contender": "api", "failure": workload.failure})
-            continue
-        for name in workload.contenders:
-            rps = median_of(runs[name], "rps")
-            sql = {"api": probe_row.get("queries"), "raw": 1, "limit": 0}.get(name)
-            rows.append(
-                {
-                    "workload": workload.name,
-                    "contender": name,
-                    "rps": round(rps, 1),
-                    "rps_rounds": [round(r["rps"], 1) for r in runs[name]],
-                    "p50_ms": _round(median_of(runs[name], "p50_ms"), 2),
-                    "p99_ms": _round(median_of(runs[name], "p99_ms"), 2),
-                    # api@large serves another database: a ratio to this one's raw means nothing.
-                    "x_raw": round(rps / raw, 3) if raw and "@" not in name else None,
-                    "x_limit": round(rps / limit, 4) if limit and "@" not in name else None,
-                    "sql": sql,
-                    "pings": probe_row.get("pings") if name == "api" else None,
-                    "bytes": workload.bytes.get(name),
-                    "same": workload.same if name in {"raw", "limit"} else None,
-                    "errors": sum(r["errors"] for r in runs[name]),
-                }
-            )
-    return rows
-
-
-def _fmt(value: float | None) -> str:
-    return "no answer" if value is None else f"{value:.1f}"
-
-
-def _div(a: float | None, b: float | None) -> float | None:
-    return None if a is None or not b else a / b
-
-
-def _at_most(value: float | None, bound: float) -> bool:
-    return value is not None and value <= bound
-
-
-def targets(results: dict) -> list[dict]:
-    """Each target of the issue, with the figures that decide it (no answer never meets one)."""
-    row = {(r["workload"], r["contender"]): r for r in results["rows"] if "failure" not in r}
-    required = {w["name"] for w in results["workloads"] if w["required"]}
-    found = []
-    for name in ("list", "filter"):
-        api, raw = row[(name, "api")], row[(name, "raw")]
-        found.append(
-            {
-                "target": f"{name}: api ≥ {TARGET_RAW_RATIO}× raw req/s",
-                "figure": f"{api['x_raw']:.2f}× ({api['rps']:.0f} vs {raw['rps']:.0f} req/s)",
-                "met": api["x_raw"] >= TARGET_RAW_RATIO,
-            }
-        )
-    if "deep" in required:
-        deep, first = row[("deep", "api")], row[("list", "api")]
-        p50_ratio = _div(deep["p50_ms"], first["p50_ms"])
-        p99_ratio = _div(deep["p99_ms"], first["p99_ms"])
-        probe = results["probe"]["workloads"]
-        found.append(
-            {
-                "target": f"deep page p50 latency ≤ {TARGET_DEEP_RATIO}× first page",
-                "figure": f"p50 {_fmt(deep['p50_ms'])} vs {_fmt(first['p50_ms'])} ms = {_fmt(p50_ratio)}× "
-                f"(p99 {_fmt(p99_ratio)}×; in process {probe['deep']['total_ms']:.1f} vs "
-                f"{probe['list']['total_ms']:.1f} ms)",
-                "met": _at_most(p50_ratio, TARGET_DEEP_RATIO),
-            }
-        )
-    if "search" in required:
-        search = row[("search", "api")]
-        found.append(
-            {
-                "target": f"search p99 < {TARGET_SEARCH_P99_MS:.0f} ms",
-                "figure": f"p99 {_fmt(search['p99_ms'])} ms (p50 {_fmt(search['p50_ms'])} ms, "
-                f"{search['rps']:.1f} req/s)",
-                "met": search["p99_ms"] is not None and search["p99_ms"] < TARGET_SEARCH_P99_MS,
-            }
-        )
-    if ("list", "api@large") in row:
-        for name in ("list", "filter"):
-            big, small = row[(name, "api")]["p99_ms"], row[(name, "api@large")]["p99_ms"]
-            ratio = _div(big, small)
-            found.append(
-                {
-                    "target": f"{name}: xlarge p99 ≤ {TARGET_XLARGE_P99_RATIO:.0f}× large p99",
-                    "figure": f"{_fmt(big)} vs {_fmt(small)} ms = {_fmt(ratio)}×",
-                    "met": _at_most(ratio, TARGET_XLARGE_P99_RATIO),
-                }
-            )
-    memory = results.get("memory")
-    if memory:
-        complete = memory["requests"] >= memory["wanted"]
-        found.append(
-            {
-                "target": f"worker RSS growth < {TARGET_RSS_GROWTH:.0%} over the memory run",
-                "figure": f"{memory['max_growth']:+.1%} (worst worker) over {memory['requests']:,} requests"
-                + ("" if complete else f" (of {memory['wanted']:,}: time bound reached)")
-                + ("" if memory["same_workers"] else "; workers were replaced during the run!"),
-                "met": memory["max_growth"] < TARGET_RSS_GROWTH
-                and memory["same_workers"]
-                and complete
-                and not memory["non_2xx"],
-            }
-        )
     return found
 
 
