@@ -67,8 +67,8 @@ load: $(VENV)/.dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.soak
 
-## bench: the read path on the large corpus against a raw psycopg baseline and the HTTP ceiling (docs/performance.md)
+## bench: the read path on the large corpus against a raw psycopg baseline and the HTTP ceiling (docs/performance.md); BENCH_ARGS="--size xlarge" for 10x
 bench: $(VENV)/.dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
