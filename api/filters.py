@@ -117,6 +117,13 @@ def _slug_choice(model, label: str, **kwargs):
     )
 
 
+def _word_search(model) -> filters.CharFilter:
+    """`search` over the model queryset's own `search_fields`, described from them (no drift)."""
+    names = [name.replace("_", " ") for name in model.objects.all().search_fields]
+    where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return filters.CharFilter(method="filter_search", help_text=f"Words that must all occur in the {where}.")
+
+
 class SearchFilterSet(filters.FilterSet):
     """A FilterSet with `search`, delegated to the model's queryset `search()`."""
 
@@ -146,9 +153,7 @@ class MeetingFilterSet(SearchFilterSet):
     kind = filters.ChoiceFilter(choices=Meeting.Kind.choices, help_text="Kind of meeting.")
     city = filters.CharFilter(lookup_expr="iexact", help_text="City, ignoring case, e.g. `Washington D.C.`.")
     article = _slug_choice(Article, "Slug of an article reporting the meeting.", field_name="articles")
-    search = filters.CharFilter(
-        method="filter_search", help_text="Words that must all occur in the title, summary or location."
-    )
+    search = _word_search(Meeting)
 
     class Meta:
         model = Meeting
@@ -204,9 +209,7 @@ class StatementFilterSet(SearchFilterSet):
 
 class OfficialFilterSet(SearchFilterSet):
     organization = _slug_choice(Organization, "Slug of the official's organization.")
-    search = filters.CharFilter(
-        method="filter_search", help_text="Words that must all occur in the name or title."
-    )
+    search = _word_search(Official)
 
     class Meta:
         model = Official
@@ -215,9 +218,7 @@ class OfficialFilterSet(SearchFilterSet):
 
 class TopicFilterSet(SearchFilterSet):
     parent = _slug_choice(Topic, "Slug of the parent topic: its direct sub-topics.")
-    search = filters.CharFilter(
-        method="filter_search", help_text="Words that must all occur in the name or description."
-    )
+    search = _word_search(Topic)
 
     class Meta:
         model = Topic
@@ -225,9 +226,7 @@ class TopicFilterSet(SearchFilterSet):
 
 
 class ArticleFilterSet(SearchFilterSet):
-    search = filters.CharFilter(
-        method="filter_search", help_text="Words that must all occur in the title or publisher."
-    )
+    search = _word_search(Article)
 
     class Meta:
         model = Article
@@ -237,9 +236,7 @@ class ArticleFilterSet(SearchFilterSet):
 class OrganizationFilterSet(SearchFilterSet):
     parent = _slug_choice(Organization, "Slug of the parent organization.")
     kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Kind of organization.")
-    search = filters.CharFilter(
-        method="filter_search", help_text="Words that must all occur in the name or abbreviation."
-    )
+    search = _word_search(Organization)
 
     class Meta:
         model = Organization
