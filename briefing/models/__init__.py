@@ -7,12 +7,14 @@ are owned by ``briefing.services``, which the importer, the admin and the API al
 """
 
 from briefing.models.directory import Official, Organization
+from briefing.models.imports import ImportRecord
 from briefing.models.meetings import Meeting, Participation, Topic
 from briefing.models.querysets import StoredSearchVector, related_count
 from briefing.models.sources import Article, Statement
 
 __all__ = [
     "Article",
+    "ImportRecord",
     "Meeting",
     "Official",
     "Organization",

@@ -132,7 +132,7 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "official"],
                 name="%(app_label)s_%(class)s_once_per_meeting",
-                violation_error_message="This official is already a participant of this meeting.",
+                violation_error_message=rules.ONCE_PER_MEETING,
             ),
         ]
         indexes = [

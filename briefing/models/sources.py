@@ -1,9 +1,8 @@
 """Sources: the articles, and the statements quoted or reported from them as verbatim spans."""
 
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
 from briefing import rules
@@ -36,20 +35,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def clean(self) -> None:
-        """A changed body must still contain every statement already quoted from it."""
-        if self.pk is None:
-            return
-        missing = [
-            f"#{s.position} “{rules.snippet(s.text)}”"
-            for s in self.statements.only("position", "text")
-            if s.text not in self.body
-        ]
-        if missing:
-            raise ValidationError(
-                {"body": "The new body no longer contains these statements: " + "; ".join(missing)}
-            )
 
 
 class Statement(models.Model):
@@ -88,26 +73,24 @@ class Statement(models.Model):
         help_text="When it was said: the meeting's date when there is a meeting, else as reported.",
     )
     position = models.PositiveIntegerField(
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(rules.MAX_POSITION)],
-        help_text="Order within the article (1 = first statement reported); "
-        "the next free number when left empty.",
+        editable=False,
+        help_text="Order within the article (1 = first statement reported), derived from the span: "
+        "statements are numbered by where they stand in the body.",
     )
     start = models.PositiveIntegerField(
-        blank=True,
         editable=False,
         help_text="Offset of the first character of `text` in the article body (code points). "
-        "Computed from the text.",
+        "Located from the text; when the text occurs more than once, the writer gives it.",
     )
     end = models.PositiveIntegerField(
-        blank=True,
         editable=False,
-        help_text="Offset just past the last character of `text` in the article body. "
-        "Computed from the text.",
+        help_text="Offset just past the last character of `text` in the article body.",
     )
 
     objects = StatementQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[topics])
+    # The position is derived from the span (renumbered as statements come and go); the
+    # history keeps what writers chose.
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["position"])
 
     class Meta:
         ordering = ["article", "position", "id"]
@@ -122,6 +105,13 @@ class Statement(models.Model):
                 name="%(app_label)s_%(class)s_span_not_empty",
                 violation_error_message="A statement's span must end after it starts.",
             ),
+            # The part of "the text is its span of the body" one row can hold: the span is as
+            # long as the text. (That the body holds the text there is the services' to keep.)
+            models.CheckConstraint(
+                condition=Q(end=models.F("start") + Length("text")),
+                name="%(app_label)s_%(class)s_span_fits_text",
+                violation_error_message="A statement's span must be exactly as long as its text.",
+            ),
         ]
         indexes = [
             models.Index(fields=["date", "id"], name="briefing_statement_date_id"),
@@ -130,17 +120,3 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker.name}: “{rules.snippet(self.text)}”"
-
-    def clean(self) -> None:
-        """Pin the text to its span in the article, number it, and take the meeting's date."""
-        if self.meeting_id is not None:
-            self.date = self.meeting.date
-        if self.article_id is None:
-            return
-        if self.position is None:
-            self.position = rules.next_position(self.article.statements.exclude(pk=self.pk))
-        if self.text:
-            try:
-                self.start, self.end = rules.locate_verbatim(self.article.body, self.text, hint=self.start)
-            except ValidationError as exc:
-                raise ValidationError({"text": exc}) from exc
