@@ -96,6 +96,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=3),
     )
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # Write transactions take SQLite's write lock when they begin, so they run one at a
+        # time (the services' row locks are no-ops here) and never fail half-way on a stale read.
+        transaction_mode="IMMEDIATE",
+        # Wait for the lock rather than failing at once with "database is locked".
+        timeout=env.int("SQLITE_TIMEOUT", default=20),
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 from tests import factories
+from tests.admin_forms import admin_url, form_data
 from tests.conftest import BRIEFING_MODELS, SEED_SLUG
 
 pytestmark = pytest.mark.django_db
@@ -34,28 +35,6 @@ def editor_client(client, editor):
     """A test client logged in as the editor."""
     client.force_login(editor)
     return client
-
-
-def admin_url(model, view: str, *args) -> str:
-    return reverse(f"admin:briefing_{model._meta.model_name}_{view}", args=args)
-
-
-def form_data(response) -> dict:
-    """What a browser submits for the admin form in ``response`` when nothing is changed."""
-    data = {"_save": "Save"}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data |= {management.add_prefix(name): value for name, value in management.initial.items()}
-        if inline.has_change_permission:
-            forms += inline.formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else str(value)
-    return data
 
 
 def participant_rows(meeting: Meeting) -> list[tuple[str, str, int]]:
@@ -298,9 +277,23 @@ def test_statement_form_shows_the_computed_span_read_only(editor_client):
     response = editor_client.get(admin_url(Statement, "change", statement.pk))
 
     form = response.context["adminform"].form
-    assert set(form.fields) == {"article", "speaker", "meeting", "kind", "text", "occurrence", "topics", "date"}
+    assert set(form.fields) == {
+        "article",
+        "speaker",
+        "meeting",
+        "kind",
+        "text",
+        "occurrence",
+        "topics",
+        "date",
+    }
     fields = [field for fieldset in response.context["adminform"] for line in fieldset for field in line]
-    assert {field.field["field"] for field in fields if field.is_readonly} == {"position", "start", "end", "in_context"}
+    assert {field.field["field"] for field in fields if field.is_readonly} == {
+        "position",
+        "start",
+        "end",
+        "in_context",
+    }
     assert f"<mark>{statement.text}</mark>" in response.content.decode()
 
 
