@@ -7,6 +7,7 @@ exporting a freshly imported fixture gives its data back.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from briefing import spans
@@ -159,9 +160,13 @@ def _statement(statement: Statement, body: str) -> dict[str, Any]:
         row["attribution"] = statement.attribution
     if statement.attribution_text:
         row["attribution_text"] = statement.attribution_text
-        _start_if_ambiguous(
-            row, "attribution_start", body, statement.attribution_text, statement.attribution_start
-        )
+        near = spans.Span(statement.start, statement.end)
+        try:
+            found = spans.locate(body, statement.attribution_text, near=near).start
+        except ValidationError:
+            found = None
+        if found != statement.attribution_start:  # the words nearest the statement are not these
+            row["attribution_start"] = statement.attribution_start
     row |= {
         "meeting": statement.meeting.slug if statement.meeting_id else None,
         "kind": statement.kind,

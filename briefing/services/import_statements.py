@@ -86,10 +86,18 @@ class QuotedImport(RecordImport):
                     _Quoted(records, i, row, span, quoted_key(*identity, seen[identity]), attribution)
                 )
 
-    def _located(self, body: str, record: str, field_name: str, text: str, start: int | None) -> spans.Span:
+    def _located(
+        self,
+        body: str,
+        record: str,
+        field_name: str,
+        text: str,
+        start: int | None,
+        near: spans.Span | None = None,
+    ) -> spans.Span:
         with self._refusal(record):
             try:
-                return spans.locate(body, text, start=start)
+                return spans.locate(body, text, start=start, near=near)
             except ValidationError as exc:
                 start_field = "attribution_start" if field_name == "attribution_text" else "start"
                 raise ValidationError(

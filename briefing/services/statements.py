@@ -39,8 +39,9 @@ def statement_pin(
 
     The text, and the attributing words when there are any, must each be a verbatim span:
     ``start`` / ``attribution_start`` choose among several occurrences; without them a stored
-    span is kept while it still holds its text, else the text must occur once. A statement said
-    at its meeting takes the meeting's date. Raises a ``ValidationError`` naming the field.
+    span is kept while it still holds its text, else the text must occur once — and attributing
+    words (`he said` recurs) are the occurrence nearest the statement. A statement said at its
+    meeting takes the meeting's date. Raises a ``ValidationError`` naming the field.
     """
     statement.clean()  # the relation to the meeting, the date's period
     if statement.meeting_id is not None and statement.meeting_relation == Statement.Relation.AT:
@@ -50,23 +51,25 @@ def statement_pin(
         return  # full_clean reports the missing field
     body = statement.article.body if body is None else body
     errors = {}
-    for field, chosen, text in (
-        ("text", start, statement.text),
-        ("attribution_text", attribution_start, statement.attribution_text),
-    ):
-        prefix = "" if field == "text" else "attribution_"
-        if not text:
-            if prefix:
-                statement.attribution_start = statement.attribution_end = None
-            continue
-        hint = None if statement._state.adding else getattr(statement, f"{prefix}start")
+    try:
+        span = spans.locate(
+            body, statement.text, start=start, hint=None if statement._state.adding else statement.start
+        )
+        statement.start, statement.end = span.start, span.end
+    except ValidationError as exc:
+        errors["start" if exc.code == "not_at_start" else "text"] = exc
+    if not statement.attribution_text:
+        statement.attribution_start = statement.attribution_end = None
+    else:
+        hint = None if statement._state.adding else statement.attribution_start
         try:
-            span = spans.locate(body, text, start=chosen, hint=hint)
+            span = spans.locate(
+                body, statement.attribution_text, start=attribution_start, hint=hint,
+                near=None if "text" in errors else spans.Span(statement.start, statement.end),
+            )  # fmt: skip
+            statement.attribution_start, statement.attribution_end = span.start, span.end
         except ValidationError as exc:
-            errors[f"{prefix}start" if exc.code == "not_at_start" else field] = exc
-            continue
-        setattr(statement, f"{prefix}start", span.start)
-        setattr(statement, f"{prefix}end", span.end)
+            errors["attribution_start" if exc.code == "not_at_start" else "attribution_text"] = exc
     if errors:
         raise ValidationError(errors)
 
