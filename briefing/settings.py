@@ -234,9 +234,11 @@ API_THROTTLE_RATES = {
     "anon": env.str("THROTTLE_ANON", default="300/min"),
     "user": env.str("THROTTLE_USER", default="1200/min"),
 }
-# Behind N load balancers, the client's address is the Nth entry from the end of
-# X-Forwarded-For; unset, anyone could reset their anonymous bucket by forging the header.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0) or None
+# Behind N trusted load balancers, the client's address is the Nth entry from the end of
+# X-Forwarded-For. 0 (the default) means no proxy is trusted: the socket's peer (REMOTE_ADDR) is
+# the client and X-Forwarded-For is ignored, so no one can pick their own throttle bucket by
+# forging it. (DRF reads None as "trust the whole header", which is never what we want.)
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
 
 # Logs go to stdout, where the container runtime collects them.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
