@@ -388,13 +388,15 @@ class TopicViewSet(BriefingViewSet):
 class ArticleViewSet(BriefingViewSet):
     """Source articles: every meeting and statement is traceable to one."""
 
-    queryset = Article.objects.all()
+    # Articles whose date is unknown sort as the oldest (a keyset needs a non-null sort key).
+    queryset = Article.objects.annotate(sort_published_on=Coalesce("published_on", Value(datetime.date.min)))
     write_serializer_class = serializers.ArticleWriteSerializer
     serializer_class = serializers.ArticleSerializer
     detail_serializer_class = serializers.ArticleDetailSerializer
     filterset_class = filters.ArticleFilterSet
     lookup_field = "slug"
     ordering_fields = ["published_on", "title"]
+    ordering_aliases = {"published_on": "sort_published_on"}
     ordering = ["title"]
 
 
