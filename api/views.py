@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from drf_orjson_renderer.renderers import ORJSONRenderer as JSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -250,7 +251,11 @@ class BriefingViewSet(viewsets.ModelViewSet):
         for record, previous in zip(records, [*records[1:], older][: len(records)], strict=True):
             record.changes = history.changes(record, previous)
             record.history_kind = history.HISTORY_TYPES[record.history_type]
-        return self.get_paginated_response(self.get_serializer(records, many=True).data)
+        context = {**self.get_serializer_context(), "show_users": history.shows_editors(request.user, type(instance))}
+        response = self.get_paginated_response(self.get_serializer(records, many=True, context=context).data)
+        # Editors see names that others do not: a shared cache must keep the answers apart.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
 
 
 BRIEFING_ACTION = {
