@@ -1,14 +1,18 @@
-"""Middleware that answers a lost database with a 503 problem instead of a 500 page.
+"""Middleware that keeps every answer in the problem format: a lost database, a failed precondition.
 
 Any view, DRF or plain Django (the admin included), that raises ``OperationalError`` or
 ``InterfaceError`` gets a ``database_unavailable`` problem with ``Retry-After``. Together with
 the short ``connect_timeout`` and ``statement_timeout`` in the settings, a request answers
 within a bounded time when PostgreSQL is down, unreachable or stuck.
+
+``ConditionalGetMiddleware`` is Django's (ETags, 304s), with its empty 412 for a GET whose
+``If-Match`` names another representation turned into a ``precondition_failed`` problem.
 """
 
 import logging
 
 from django.db import InterfaceError, OperationalError
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 
 from api.problems import problem_response
 
@@ -37,3 +41,19 @@ class DatabaseUnavailableMiddleware:
             "The database is temporarily unavailable. Please retry shortly.",
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """Django's ETag and 304 handling; a failed ``If-Match`` on a GET answers a 412 problem."""
+
+    def process_response(self, request, response):
+        answer = super().process_response(request, response)
+        if answer is not response and answer.status_code == 412:
+            return problem_response(
+                412,
+                "precondition_failed",
+                "The object changed since you read it (If-Match names another representation); "
+                "fetch it again.",
+                headers={"ETag": response["ETag"]} if response.has_header("ETag") else None,
+            )
+        return answer

@@ -251,7 +251,10 @@ class BriefingViewSet(viewsets.ModelViewSet):
         for record, previous in zip(records, [*records[1:], older][: len(records)], strict=True):
             record.changes = history.changes(record, previous)
             record.history_kind = history.HISTORY_TYPES[record.history_type]
-        context = {**self.get_serializer_context(), "show_users": history.shows_editors(request.user, type(instance))}
+        context = {
+            **self.get_serializer_context(),
+            "show_users": history.shows_editors(request.user, type(instance)),
+        }
         response = self.get_paginated_response(self.get_serializer(records, many=True, context=context).data)
         # Editors see names that others do not: a shared cache must keep the answers apart.
         patch_vary_headers(response, ["Authorization", "Cookie"])

@@ -172,8 +172,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleMeetingInline, StatementInline]
-    # Django 6 makes https the default for scheme-less URLs; editors get it now.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Django 6 makes https the default for scheme-less URLs; editors get it now. The body is
+    # stored as published: a form must not trim it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}, models.TextField: {"strip": False}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(statement_count=related_count(Statement, "article"))
@@ -233,6 +234,8 @@ class StatementAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["article", "speaker", "meeting", "topics"]
     readonly_fields = ["start", "end", "in_context"]
+    # Verbatim: spaces at either end are part of the text the article must contain.
+    formfield_overrides = {models.TextField: {"strip": False}}
     fieldsets = [
         (None, {"fields": ["article", "speaker", "meeting", "kind", "text", "topics"]}),
         (

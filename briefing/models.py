@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from briefing import rules
+from briefing import rules, validators
 
 
 def related_count(model: type[models.Model], field: str) -> Coalesce:
@@ -142,9 +142,16 @@ class Organization(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `nato`."
     )
-    name = models.CharField(max_length=200, help_text="Full name, e.g. `North Atlantic Treaty Organization`.")
+    name = models.CharField(
+        max_length=200,
+        validators=[validators.single_line_text],
+        help_text="Full name, e.g. `North Atlantic Treaty Organization`.",
+    )
     abbreviation = models.CharField(
-        max_length=40, blank=True, help_text="Short form in common use, e.g. `NATO`; empty when none."
+        max_length=40,
+        blank=True,
+        validators=[validators.single_line_text],
+        help_text="Short form in common use, e.g. `NATO`; empty when none.",
     )
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="What kind of body this is."
@@ -177,10 +184,15 @@ class Official(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `jens-stoltenberg`."
     )
-    name = models.CharField(max_length=200, help_text="Full name, e.g. `Jens Stoltenberg`.")
+    name = models.CharField(
+        max_length=200,
+        validators=[validators.single_line_text],
+        help_text="Full name, e.g. `Jens Stoltenberg`.",
+    )
     title = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validators.single_line_text],
         help_text="Current title. The role held at a given meeting is kept on the participation.",
     )
     organization = models.ForeignKey(
@@ -208,11 +220,21 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Stable, URL-safe identifier of the article."
     )
-    title = models.CharField(max_length=300, help_text="Headline as published.")
-    publisher = models.CharField(
-        max_length=200, blank=True, help_text="Who published it; empty when unknown."
+    title = models.CharField(
+        max_length=300, validators=[validators.single_line_text], help_text="Headline as published."
     )
-    url = models.URLField(max_length=500, blank=True, help_text="Where it was published; empty when unknown.")
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validators.single_line_text],
+        help_text="Who published it; empty when unknown.",
+    )
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[validators.single_line_text],
+        help_text="Where it was published; empty when unknown.",
+    )
     published_on = models.DateField(
         null=True, blank=True, help_text="Publication date, when known (ISO 8601)."
     )
@@ -248,8 +270,12 @@ class Topic(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `nato-enlargement`."
     )
-    name = models.CharField(max_length=200, help_text="Display name.")
-    description = models.TextField(blank=True, help_text="What the topic covers.")
+    name = models.CharField(
+        max_length=200, validators=[validators.single_line_text], help_text="Display name."
+    )
+    description = models.TextField(
+        blank=True, validators=[validators.prose_text], help_text="What the topic covers."
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -298,14 +324,26 @@ class Meeting(models.Model):
         OTHER = "other", "Other"
 
     slug = models.SlugField(max_length=200, unique=True, help_text="Stable, URL-safe identifier.")
-    title = models.CharField(max_length=300, help_text="Short descriptive title.")
+    title = models.CharField(
+        max_length=300, validators=[validators.single_line_text], help_text="Short descriptive title."
+    )
     date = models.DateField(help_text="The day it took place (ISO 8601).")
     kind = models.CharField(max_length=30, choices=Kind.choices, help_text="What kind of meeting.")
     location = models.CharField(
-        max_length=200, blank=True, help_text="Venue, e.g. `The White House`; empty when not reported."
+        max_length=200,
+        blank=True,
+        validators=[validators.single_line_text],
+        help_text="Venue, e.g. `The White House`; empty when not reported.",
     )
-    city = models.CharField(max_length=100, blank=True, help_text="City, e.g. `Washington, D.C.`.")
-    summary = models.TextField(blank=True, help_text="What was discussed, in a few sentences.")
+    city = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validators.single_line_text],
+        help_text="City, e.g. `Washington, D.C.`.",
+    )
+    summary = models.TextField(
+        blank=True, validators=[validators.prose_text], help_text="What was discussed, in a few sentences."
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings", help_text="Topics discussed.")
     articles = models.ManyToManyField(
         Article, blank=True, related_name="meetings", help_text="Articles that report the meeting."
@@ -350,6 +388,7 @@ class Participation(models.Model):
     )
     role = models.CharField(
         max_length=200,
+        validators=[validators.single_line_text],
         help_text="Title held at the time of the meeting, e.g. `US Secretary of State`. "
         "It does not change when the official's current title does.",
     )
@@ -398,7 +437,8 @@ class Statement(models.Model):
         help_text="The meeting it was said at, when the article tells.",
     )
     text = models.TextField(
-        help_text="The statement exactly as it stands in the article body (a verbatim span)."
+        validators=[validators.not_only_whitespace],
+        help_text="The statement exactly as it stands in the article body (a verbatim span).",
     )
     kind = models.CharField(
         max_length=20, choices=Kind.choices, help_text="A direct quotation or reported speech."

@@ -20,6 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models, transaction
 from django.db.models.signals import post_save
 
+from briefing import fixture_input
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 
 
@@ -147,7 +148,14 @@ def _meeting_participants_set(
         participation = existing.pop(official.pk, None) or Participation(meeting=meeting, official=official)
         if participation.pk is None or (participation.role, participation.position) != (role, index):
             participation.role, participation.position = role, index
-            _record_save(instance=participation, reason=reason, fetched=fetched)
+            try:
+                _record_save(instance=participation, reason=reason, fetched=fetched)
+            except ValidationError as exc:
+                # A field's rule (e.g. the role's characters): say which listing, as for duplicates.
+                field_name, messages = next(iter(exc.message_dict.items()))
+                raise ValidationError(
+                    " ".join(messages), code="invalid", params={"index": index, "field": field_name}
+                ) from exc
             changed = True
     for participation in existing.values():
         _record_delete(instance=participation, reason=reason)
@@ -240,12 +248,13 @@ def article_import(*, path: Path | str, dry_run: bool = False) -> ImportReport:
     the same file twice changes nothing and a corrected file updates rows in place. With
     ``dry_run`` everything is validated and then rolled back.
     """
-    path = Path(path)
+    # The file's name, shown safely wherever it appears: messages, the report, the history reason.
+    source = fixture_input.display(str(path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FixtureError(path, "file", None, f"cannot be read as JSON: {exc}") from exc
-    return fixture_import(data=data, source=path, dry_run=dry_run)
+        data = fixture_input.read_fixture(path)
+    except fixture_input.FixtureInputError as exc:
+        raise FixtureError(source, "file", None, str(exc)) from exc
+    return fixture_import(data=data, source=source, dry_run=dry_run)
 
 
 class _DryRun(Exception):

@@ -51,8 +51,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETag on every GET answer, and 304 for a matching If-None-Match.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # ETag on every GET answer, 304 for a matching If-None-Match, a 412 problem for a stale If-Match.
+    "api.middleware.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change (admin and API alike) in the change history.
@@ -166,6 +166,8 @@ SPECTACULAR_SETTINGS = {
 # Where `manage.py seed` looks for article fixtures.
 FIXTURE_ARTICLES_DIR = env.path("FIXTURE_ARTICLES_DIR", default=BASE_DIR / "fixtures" / "articles")
 FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"
+# The largest fixture file the importer reads (bytes); larger ones are refused unread.
+FIXTURE_MAX_BYTES = env.int("FIXTURE_MAX_BYTES", default=2 * 1024 * 1024)
 
 # --- Production hardening (security headers, static files, CORS) ---
 # With DEBUG off, these pass `manage.py check --deploy --fail-level WARNING` (tests/test_deploy.py).

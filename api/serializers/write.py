@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from api.serializers.fields import OptionalURLField
-from briefing import rules, services
+from briefing import rules, services, validators
 from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
 
 
@@ -95,13 +95,19 @@ class ArticleWriteSerializer(WriteSerializer):
     class Meta:
         model = Article
         fields = ["slug", "title", "publisher", "source_url", "published_on", "body"]
+        # Stored as published, spaces at either end included.
+        extra_kwargs = {"body": {"trim_whitespace": False}}
 
 
 class ParticipantWriteSerializer(serializers.Serializer):
     """An official at a meeting and the role they held there."""
 
     official = _slug(Official, "Slug of the participating official.")
-    role = serializers.CharField(max_length=200, help_text="Title held at the time of the meeting.")
+    role = serializers.CharField(
+        max_length=200,
+        validators=[validators.single_line_text],
+        help_text="Title held at the time of the meeting.",
+    )
 
     def validate(self, attrs):
         # A PATCH makes nested fields optional too; a participant still needs both.
@@ -185,6 +191,8 @@ class StatementWriteSerializer(WriteSerializer):
         fields = ["article", "speaker", "meeting", "text", "kind", "topics", "date", "position"]
         extra_kwargs = {
             "date": {"help_text": "When it was said, if there is no meeting (a meeting's date wins)."},
+            # Verbatim: leading and trailing spaces are part of the text the article must contain.
+            "text": {"trim_whitespace": False},
         }
         # Position is unique per article, but optional here: the model's own constraint check
         # (in full_clean) reports a clash, after the next free position is filled in.
