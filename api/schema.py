@@ -50,8 +50,9 @@ class BriefingAutoSchema(AutoSchema):
             statuses.append(409)
         if self._is_a_detail():
             statuses.append(404)
-            if self.method in ("PUT", "PATCH", "DELETE"):
-                statuses.append(412)
+        # A write with a stale If-Match, and any GET whose If-Match names another ETag.
+        if self.method in ("GET", "PUT", "PATCH", "DELETE"):
+            statuses.append(412)
         return sorted(statuses)
 
     def _is_a_detail(self) -> bool:
