@@ -5,6 +5,9 @@ Any view, DRF or plain Django (the admin included), that raises ``OperationalErr
 the short ``connect_timeout`` and ``statement_timeout`` in the settings, a request answers
 within a bounded time when PostgreSQL is down, unreachable or stuck.
 
+``LengthRequiredMiddleware`` refuses a body whose length nobody knows (``Transfer-Encoding`` without
+``Content-Length``, on a server that does not de-chunk it; see briefing.wsgi) with a 411 problem.
+
 ``ConditionalGetMiddleware`` is Django's (ETags, 304s), with its empty 412 for a GET whose
 ``If-Match`` names another representation turned into a ``precondition_failed`` problem.
 """
@@ -57,3 +60,20 @@ class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
                 headers={"ETag": response["ETag"]} if response.has_header("ETag") else None,
             )
         return answer
+
+
+class LengthRequiredMiddleware:
+    """A body sent without ``Content-Length`` that the server has not decoded: 411, not an empty body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
+            return problem_response(
+                411,
+                "length_required",
+                "This server cannot read a body sent without Content-Length (Transfer-Encoding: "
+                "chunked); send the body with a Content-Length header.",
+            )
+        return self.get_response(request)

@@ -13,6 +13,8 @@ ERROR_DESCRIPTIONS = {
     404: "No such object.",
     406: "The `Accept` header asks for a media type the API cannot produce.",
     409: "Other data refers to the object, or a concurrent change took the same unique value.",
+    411: "The body came without `Content-Length` (chunked) and this server cannot read it so; "
+    "send `Content-Length` (gunicorn reads chunked bodies, Django's development server does not).",
     412: "The object changed since it was read (`If-Match`).",
     413: "The request body is too large.",
     415: "The body is not JSON.",
@@ -45,7 +47,7 @@ class BriefingAutoSchema(AutoSchema):
         """The error statuses this operation can answer."""
         statuses = [400, 406, 429, 503]
         if self.method not in SAFE_METHODS:
-            statuses += [401, 403, 413, 415]
+            statuses += [401, 403, 411, 413, 415]
         if self.method not in SAFE_METHODS:
             statuses.append(409)
         if self._is_a_detail():

@@ -84,3 +84,19 @@ def test_admin_login_post_answers_503_problem_when_database_fails(client):
         response = client.post(reverse("admin:login"), {"username": "editor", "password": "secret"})
 
     assert_database_unavailable(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("briefing.urls")
+def test_a_body_of_unknown_length_is_a_411_problem_not_an_empty_body(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.patch(
+        reverse("topic-detail", args=["climate-security"]),
+        b'{"description": "lost"}',
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        CONTENT_LENGTH="",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (411, "length_required")
