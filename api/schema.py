@@ -18,6 +18,7 @@ ERROR_DESCRIPTIONS = {
     412: "The object changed since it was read (`If-Match`).",
     413: "The request body is too large.",
     415: "The body is not JSON.",
+    422: "The `Idempotency-Key` was used for a different request; use a new key.",
     429: "Too many requests; retry after `Retry-After` seconds.",
     503: "The database is temporarily unavailable; retry after `Retry-After` seconds.",
 }
@@ -47,7 +48,7 @@ class BriefingAutoSchema(AutoSchema):
         """The error statuses this operation can answer."""
         statuses = [400, 406, 429, 503]
         if self.method not in SAFE_METHODS:
-            statuses += [401, 403, 411, 413, 415]
+            statuses += [401, 403, 411, 413, 415, 422]
         if self.method not in SAFE_METHODS:
             statuses.append(409)
         if self._is_a_detail():
@@ -105,6 +106,18 @@ class BriefingAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         view = self.view
+        if self.method not in SAFE_METHODS:
+            parameters = [
+                *parameters,
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+                    OpenApiParameter.HEADER,
+                    description="A key of your choice (e.g. a UUID) that makes the write safe to retry: "
+                    "a retry with the same key and body gets the first answer (with "
+                    "`Idempotent-Replayed: true`) instead of writing again. Kept 24 hours, per user.",
+                ),
+            ]
         if self.method in ("PUT", "PATCH", "DELETE"):
             return [
                 *parameters,

@@ -9,7 +9,6 @@ import datetime
 import hashlib
 from itertools import islice
 
-from django.db import transaction
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
@@ -23,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.serializers import ListSerializer
 
-from api import filters, markdown, renderers, serializers
+from api import filters, idempotency, markdown, renderers, serializers
 from api.pagination import FacetedKeysetPagination, HistoryPagination
 from api.problems import problem_response
 from api.serializers import briefings as briefing_serializers
@@ -215,25 +214,35 @@ class BriefingViewSet(viewsets.ModelViewSet):
             response["ETag"] = self.etag(response.data)
         return response
 
+    # Each write and its answer commit together (api.idempotency.run): a committed write is never
+    # answered with an error, and a retry with the same Idempotency-Key gets the first answer.
+
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self.written(serializer.save(), status.HTTP_201_CREATED)
+        def write():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return self.written(serializer.save(), status.HTTP_201_CREATED)
 
-    @transaction.atomic
+        return idempotency.run(request, write)
+
     def update(self, request, *args, partial: bool = False, **kwargs):
-        instance = self.locked_object()
-        self.check_if_match(instance)
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return self.written(serializer.save())
+        def write():
+            instance = self.locked_object()
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            return self.written(serializer.save())
 
-    @transaction.atomic
+        return idempotency.run(request, write)
+
     def destroy(self, request, *args, **kwargs):
-        instance = self.locked_object()
-        self.check_if_match(instance)
-        services.record_delete(instance=instance)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        def write():
+            instance = self.locked_object()
+            self.check_if_match(instance)
+            services.record_delete(instance=instance)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+        return idempotency.run(request, write)
 
     @extend_schema(responses=serializers.HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
