@@ -64,7 +64,7 @@ class TopicQuerySet(WordSearchQuerySet):
 class MeetingQuerySet(WordSearchQuerySet):
     """Meetings, filtered the ways readers ask."""
 
-    search_fields = ("title", "summary", "location")
+    search_fields = ("title", "summary", "location", "city")
 
     def on_topic(self, topic: "Topic") -> "MeetingQuerySet":
         """Meetings tagged with ``topic`` or any of its sub-topics."""
