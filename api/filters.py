@@ -279,8 +279,9 @@ class StatementFilterSet(SearchFilterSet):
     )
     search = filters.CharFilter(
         method="filter_search",
-        help_text="Full-text search over the text (PostgreSQL: English stemming, web-search syntax "
-        'such as `"exact phrase"`, `or`, `-word`; results by relevance unless `ordering` is given).',
+        help_text="Full-text search over the text in web-search syntax: words that must all occur, "
+        '`"an exact phrase"`, `or` between alternatives, `-word` to exclude; English stemming, common '
+        "words ignored, the same on PostgreSQL and SQLite. Results by relevance unless `ordering` is given.",
     )
 
     class Meta:
