@@ -3,8 +3,10 @@
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 
+from api.counting import CountingPaginationMixin
 
-class KeysetPagination(CursorPagination):
+
+class KeysetPagination(CountingPaginationMixin, CursorPagination):
     """Opaque `cursor` links over a stable order (ties broken by id), `page_size` from 1 to 100.
 
     The order comes from the view's `ordering` filter. A bad `page_size` or `cursor` is a 400,
