@@ -14,6 +14,7 @@ method gets a 404 naming the path with the slash (a redirect would lose the body
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import escape_leading_slashes
+from django.views.decorators.csrf import csrf_exempt
 
 from api.problems import problem_response
 
@@ -27,6 +28,9 @@ def error_response(
     return problem_response(status, code, detail, headers=headers)
 
 
+# It changes nothing, so a cookie-carrying write to an unknown path is told "not found", not
+# refused by the CSRF check first (with Django's HTML 403 page).
+@csrf_exempt
 def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any method on a path no route serves: a 404 problem, or the redirect to the slashed path."""
     slashed = f"{request.path_info}/"
@@ -59,6 +63,17 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         404,
         "not_found",
         f"Nothing is at {request.path}. The collections are listed at {reverse('api-root')}.",
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The CSRF check's failure view (CSRF_FAILURE_VIEW): a 403 problem, not Django's HTML page."""
+    return error_response(
+        request,
+        403,
+        "csrf_failed",
+        "A write with a session cookie needs its CSRF token (the X-CSRFToken header); API clients "
+        "authenticate with a token instead.",
     )
 
 

@@ -103,8 +103,10 @@ def unknown_slug(queryset, value: str) -> ValidationError:
         hint = f"Did you mean {' or '.join(suggestions)}?"
     else:
         hint = f"The {model._meta.verbose_name_plural} are listed at {reverse(f'{model._meta.model_name}-list')}."
+    # The value goes in as a parameter: django-filter %-formats every message with its params,
+    # and a value of the client's may hold a `%`.
     return ValidationError(
-        f"No {model._meta.verbose_name} has the slug “{value}”. {hint}",
+        f"No {model._meta.verbose_name} has the slug “%(value)s”. {hint}",
         code="invalid_choice",
         params={"value": value},
     )
@@ -142,7 +144,9 @@ class DateField(forms.DateField):
             return super().to_python(value)
         except ValidationError as exc:
             raise ValidationError(
-                f"“{value}” is not a date: use YYYY-MM-DD, e.g. 2022-06-01.", code="invalid"
+                "“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2022-06-01.",
+                code="invalid",
+                params={"value": value},
             ) from exc
 
 

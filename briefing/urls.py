@@ -9,7 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
     # Last: every path nothing above serves is a 404 problem, with DEBUG on too (api.errors).
-    re_path(r"^(?P<path>.*)$", errors.unknown_path, name="unknown-path"),
+    # (`[\s\S]`, not `.`: a path may hold a newline.)
+    re_path(r"^(?P<path>[\s\S]*)\Z", errors.unknown_path, name="unknown-path"),
 ]
 
 # API clients get problem-details JSON, never an HTML error page.

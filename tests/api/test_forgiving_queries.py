@@ -127,3 +127,23 @@ def test_an_unknown_kind_names_the_value_and_lists_the_kinds(api):
         "code": "invalid_choice",
         "message": "“rumour” is not a kind of statement. Choose from: quote, paraphrase.",
     }
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "message"),
+    [
+        ("date", "50%", "“50%” is not a date: use YYYY-MM-DD, e.g. 2022-06-01."),
+        (
+            "speaker",
+            "100%-sure",
+            "No official has the slug “100%-sure”. The officials are listed at /officials/.",
+        ),
+    ],
+)
+def test_a_value_with_a_percent_sign_is_named_in_a_400_not_a_500(api, param, value, message):
+    # Found by schemathesis: django-filter %-formats each message, and the value was in it.
+    url = reverse("meeting-calendar") if param == "date" else reverse("statement-list")
+
+    entry = error(api.get(url, {param: value}))
+
+    assert entry["message"] == message

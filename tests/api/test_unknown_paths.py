@@ -7,6 +7,7 @@ trailing slash with a 500 (``APPEND_SLASH`` cannot redirect a body).
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.api.test_errors import assert_problem
 
@@ -75,3 +76,27 @@ def test_an_unknown_method_on_a_known_path_is_a_405_problem(api, debug, path, ad
     body = assert_problem(json_client(api).generic("PROPFIND", path), 405, "method_not_allowed")
 
     assert body["detail"] == 'Method "PROPFIND" not allowed.'
+
+
+def test_an_unknown_path_with_a_newline_is_a_404_problem(api, debug):
+    # Found by schemathesis on the development server: `.` in the catch-all did not match `\n`.
+    assert_problem(json_client(api).get("/topics/a\nb/briefing/"), 404, "not_found")
+
+
+def test_a_write_with_a_session_cookie_to_an_unknown_path_is_a_404_not_a_csrf_page(debug, admin_user):
+    # Found by schemathesis: the CSRF check ran first and answered Django's HTML 403 page.
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+
+    response = client.delete("/articles/%C2%84/", HTTP_ACCEPT="application/json")
+
+    assert_problem(response, 404, "not_found")
+
+
+def test_a_failed_csrf_check_outside_the_api_is_a_403_problem(admin_user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+
+    body = assert_problem(client.post(reverse("admin:logout")), 403, "csrf_failed")
+
+    assert body["detail"].startswith("A write with a session cookie needs its CSRF token")
