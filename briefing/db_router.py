@@ -18,6 +18,7 @@ Writes and migrations only ever go to the primary.
 """
 
 import random
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -102,13 +103,14 @@ def choose_replica() -> str | None:
     random.shuffle(candidates)
     for alias in candidates:
         connection = connections[alias]
+        started = time.monotonic()
         try:
             # A kept-alive connection to a replica that restarted or stopped since the last check
             # is replaced, or fails here, before any query of the request depends on it.
             connection.close_if_health_check_failed()
             connection.ensure_connection()
         except DatabaseError as error:
-            replicas.monitor.mark_down(alias, str(error).strip())
+            replicas.monitor.mark_down(alias, str(error).strip(), took=time.monotonic() - started)
             continue
         return alias
     return None

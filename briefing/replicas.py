@@ -14,9 +14,15 @@ How lag is measured, so that an idle primary does not look like a lagging replic
   the primary's clock: every commit it misses is newer. That bound is tight under steady writes.
   Right after an idle spell it is not (the first new commit makes it large while the replica is
   milliseconds behind), so a bound past the limit is confirmed by watching replay for
-  ``CATCH_UP_SECONDS``: a replica that catches up in that time lags by the time it took.
+  ``CATCH_UP_SECONDS``: a replica that catches up in that time lags by the time it took since
+  the primary's position was read.
 * If the primary does not answer, no commit can be missing from a replica that does: it stays in
   use, with its lag unknown, so reads go on while the primary is down.
+
+A failed check costs the request that runs it the time the failure took: milliseconds for a
+refused connection, the connect timeout for a host that does not answer. A failure that took T
+is therefore trusted for ``max(REPLICA_CHECK_SECONDS, SLOW_FAILURE_FACTOR × T)``, so such checks
+take at most about 1/SLOW_FAILURE_FACTOR of a worker's time.
 """
 
 import logging
@@ -35,6 +41,7 @@ DOWN = "down"
 NOT_IN_RECOVERY = "not_in_recovery"
 
 CATCH_UP_SECONDS = 0.1
+SLOW_FAILURE_FACTOR = 10
 _CATCH_UP_POLL_SECONDS = 0.005
 
 _PRIMARY_POSITION = "SELECT pg_current_wal_flush_lsn()::text, clock_timestamp()"
@@ -55,6 +62,8 @@ class Health:
     lag_bytes: int | None = None
     reason: str = field(default="", compare=False)
     checked_at: float = field(default_factory=time.monotonic)
+    # How long this answer is trusted; None: REPLICA_CHECK_SECONDS.
+    valid_for: float | None = None
 
     @property
     def usable(self) -> bool:
@@ -85,20 +94,25 @@ class ReplicaMonitor:
     def health(self, alias: str) -> Health:
         """The last check of ``alias`` if it is recent enough, else a new one."""
         known = self._health.get(alias)
-        if known is not None and time.monotonic() - known.checked_at < settings.REPLICA_CHECK_SECONDS:
+        if known is not None and time.monotonic() - known.checked_at < (
+            known.valid_for or settings.REPLICA_CHECK_SECONDS
+        ):
             return known
         return self.check(alias)
 
     def check(self, alias: str) -> Health:
         """Check ``alias`` now and remember the result."""
         with self._lock:
+            started = time.monotonic()
             health = measure(alias, max_lag=settings.REPLICA_MAX_LAG_SECONDS)
+        if health.state == DOWN:
+            health = down(alias, health.reason, took=time.monotonic() - started)
         self.record(health)
         return health
 
-    def mark_down(self, alias: str, reason: str) -> None:
-        """Record that ``alias`` just failed; it is checked again after REPLICA_CHECK_SECONDS."""
-        self.record(Health(alias, DOWN, reason=reason))
+    def mark_down(self, alias: str, reason: str, *, took: float = 0.0) -> None:
+        """Record that ``alias`` just failed, after ``took`` seconds of trying."""
+        self.record(down(alias, reason, took=took))
 
     def record(self, health: Health) -> None:
         """Remember ``health`` as the latest check of its replica, logging a change of state."""
@@ -118,6 +132,13 @@ class ReplicaMonitor:
 
 
 monitor = ReplicaMonitor()
+
+
+def down(alias: str, reason: str, *, took: float) -> Health:
+    """A failed check that took ``took`` seconds, trusted longer the slower it failed."""
+    return Health(
+        alias, DOWN, reason=reason, valid_for=max(settings.REPLICA_CHECK_SECONDS, SLOW_FAILURE_FACTOR * took)
+    )
 
 
 def _log_change(previous: Health | None, health: Health) -> None:
@@ -154,7 +175,9 @@ def measure(alias: str, *, max_lag: float) -> Health:
         return Health(alias, OK, 0.0, 0)
     lag = (primary_now - replayed_at).total_seconds() if replayed_at is not None else None
     if lag is None or lag > max_lag:
-        caught_up_after = _catch_up_seconds(alias, flushed, since=started)
+        caught_up_after = _catch_up_seconds(
+            alias, flushed, since=started, until=time.monotonic() + CATCH_UP_SECONDS
+        )
         if caught_up_after is not None:
             lag = caught_up_after
     if lag is not None and lag <= max_lag:
@@ -189,10 +212,12 @@ def _fetch_one(connection, sql: str, params: list):
         return cursor.fetchone()
 
 
-def _catch_up_seconds(alias: str, flushed: str, *, since: float) -> float | None:
-    """Seconds until the replica replays ``flushed``, if it does within CATCH_UP_SECONDS."""
-    deadline = since + CATCH_UP_SECONDS
-    while time.monotonic() < deadline:
+def _catch_up_seconds(alias: str, flushed: str, *, since: float, until: float) -> float | None:
+    """Seconds from ``since`` until the replica replays ``flushed``, if it does by ``until``.
+
+    The watch starts once the replica has answered, so opening connections does not eat it up.
+    """
+    while time.monotonic() < until:
         time.sleep(_CATCH_UP_POLL_SECONDS)
         try:
             (behind,) = _replica_query(alias, _REPLICA_BEHIND, [flushed])
