@@ -6,8 +6,9 @@ Plain Django views, outside DRF so that they depend on as little as possible:
   never makes an orchestrator restart healthy workers.
 * ``/readyz/`` (readiness): the database answers and every migration is applied, so this
   instance can take traffic. Otherwise 503 ``not_ready`` in the API's problem format. With read
-  replicas configured, the answer lists each database with its state and lag, checked afresh
-  (``briefing.replicas``); a replica that is down or lagging leaves the instance ready, since
+  replicas configured, the answer lists each database with its state and lag as this worker
+  last checked it, at most ``REPLICA_CHECK_SECONDS`` ago (``briefing.replicas``), so a probe
+  costs no more than a read; a replica that is down or lagging leaves the instance ready, since
   reads then go to the primary.
 
 Both are exempt from the HTTPS redirect (``SECURE_REDIRECT_EXEMPT``) so probes can use plain HTTP.
@@ -53,7 +54,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "ok"})
     databases = {DEFAULT_DB_ALIAS: {"role": "primary", "state": replicas.OK}}
     for alias in aliases:
-        databases[alias] = {"role": "replica", **replicas.monitor.check(alias).as_dict()}
+        databases[alias] = {"role": "replica", **replicas.monitor.health(alias).as_dict()}
     return JsonResponse({"status": "ok", "databases": databases})
 
 

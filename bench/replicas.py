@@ -9,8 +9,10 @@ defaults, ``DATABASE_ROUTING_HEADER`` on), it measures:
    the standby's replay position every millisecond or so; per write, the lag is the time from the
    201 until the standby had applied it (what another client could miss). Also the largest
    ``replay_lag`` of ``pg_stat_replication`` and the largest lag ``/readyz/`` reported meanwhile.
-2. **Lag after a bulk transaction**: one INSERT of ``--bulk-rows`` rows (as a large import
-   would), commit to replay.
+2. **Lag under a burst of small transactions**: ``--commits`` one-row INSERTs straight to the
+   primary from ``--clients`` connections, as fast as it takes them; per commit, the same lag.
+   **After a bulk transaction**: one INSERT of ``--bulk-rows`` rows (as a large import would),
+   commit to replay.
 3. **Failover**: one client reads ``/meetings/`` in a loop while the standby is stopped (``fast``,
    then ``immediate`` shutdown): time from the stop until the first answer from the primary, and
    until the last answer from the standby; answers that were not 200; the slowest answer.
@@ -147,27 +149,60 @@ def write_burst(server, primary, standby, token: str, writes: int, clients: int)
     }
 
 
+def sql_burst(primary, standby, commits: int, clients: int) -> dict:
+    """Lag of each of ``commits`` one-row transactions sent straight to the primary as fast as it takes them."""
+    primary.execute("CREATE TABLE IF NOT EXISTS bench_burst (at timestamptz, client int)")
+    sampler = ReplaySampler(standby)
+    sampler.start()
+    written: list[tuple[float, int]] = []
+
+    def client(number: int) -> None:
+        with primary.connect() as connection:
+            for _ in range(number, commits, clients):
+                connection.execute("INSERT INTO bench_burst VALUES (now(), %s)", (number,))
+                at = time.monotonic()
+                (position,) = connection.execute("SELECT pg_current_wal_flush_lsn()::text").fetchone()
+                written.append((at, lsn(position)))
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.monotonic() - started
+    time.sleep(0.5)
+    sampler.stop()
+    lags = [sampler.applied_at(position, at) - at for at, position in written]
+    return {
+        "commits": commits,
+        "clients": clients,
+        "commits_per_second": round(commits / seconds),
+        "lag_ms_p50": round(1000 * percentile(lags, 0.5), 1),
+        "lag_ms_p95": round(1000 * percentile(lags, 0.95), 1),
+        "lag_ms_max": round(1000 * max(lags), 1),
+    }
+
+
 def bulk_lag(primary, standby, rows: int) -> dict:
     """Commit-to-replay time of one large INSERT."""
     primary.execute("CREATE TABLE IF NOT EXISTS bench_bulk (at timestamptz, filler text)")
     sampler = ReplaySampler(standby)
     sampler.start()
     with primary.connect() as connection:
+        (before,) = connection.execute("SELECT pg_current_wal_flush_lsn()::text").fetchone()
         connection.execute(
             "INSERT INTO bench_bulk SELECT now(), repeat('x', 100) FROM generate_series(1, %s)", (rows,)
         )
         at = time.monotonic()
         (position,) = connection.execute("SELECT pg_current_wal_flush_lsn()::text").fetchone()
-        (wal,) = connection.execute(
-            "SELECT pg_size_pretty(pg_wal_lsn_diff(%s, '0/0'))", (position,)
-        ).fetchone()
     deadline = time.monotonic() + 60
     while sampler.applied_at(lsn(position), at) is None and time.monotonic() < deadline:
         time.sleep(0.01)
     sampler.stop()
     return {
         "rows": rows,
-        "wal_total": wal,
+        "wal_mib": round((lsn(position) - lsn(before)) / 2**20, 1),
         "lag_ms": round(1000 * (sampler.applied_at(lsn(position), at) - at), 1),
     }
 
@@ -259,6 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--writes", type=int, default=300)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--commits", type=int, default=5000)
     parser.add_argument("--bulk-rows", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -296,6 +332,7 @@ def main() -> None:
         results = {
             "machine": f"{platform.machine()}, {platform.python_version()}, PostgreSQL {bin_dir.parent.name}",
             "burst": write_burst(gunicorn, primary, standby, token, args.writes, args.clients),
+            "sql_burst": sql_burst(primary, standby, args.commits, args.clients),
             "bulk": bulk_lag(primary, standby, args.bulk_rows),
             "failover": [
                 failover_round(gunicorn, standby, mode)
@@ -324,7 +361,16 @@ def report(results: dict) -> None:
         f"(pg_stat_replication max {burst['pg_stat_replication_replay_lag_ms_max']} ms, "
         f"/readyz/ max {burst['readyz_lag_seconds_max']} s); non-201: {burst['non_201']}"
     )
-    print(f"Bulk: {bulk['rows']} rows in one transaction: commit to replay {bulk['lag_ms']} ms")
+    sql = results["sql_burst"]
+    print(
+        f"SQL burst: {sql['commits']} one-row commits from {sql['clients']} connections at "
+        f"{sql['commits_per_second']}/s: lag p50 {sql['lag_ms_p50']} ms, p95 {sql['lag_ms_p95']} ms, "
+        f"max {sql['lag_ms_max']} ms"
+    )
+    print(
+        f"Bulk: {bulk['rows']} rows in one transaction ({bulk['wal_mib']} MiB of WAL): "
+        f"commit to replay {bulk['lag_ms']} ms"
+    )
     print(
         "\n| standby | rounds | first answer from the primary | last from the standby | not 200 | slowest answer "
         "| back: first from the standby | back: last from the primary |"

@@ -19,16 +19,17 @@ How lag is measured, so that an idle primary does not look like a lagging replic
 * If the primary does not answer, no commit can be missing from a replica that does: it stays in
   use, with its lag unknown, so reads go on while the primary is down.
 
-A failed check costs the request that runs it the time the failure took: milliseconds for a
-refused connection, the connect timeout for a host that does not answer. A failure that took T
-is therefore trusted for ``max(REPLICA_CHECK_SECONDS, SLOW_FAILURE_FACTOR × T)``, so such checks
-take at most about 1/SLOW_FAILURE_FACTOR of a worker's time.
+A check that finds a replica unusable costs the request that runs it the time it took:
+milliseconds for a refused connection, the connect timeout for a host that does not answer, the
+watch above for a lagging replica. Such a result, after T seconds, is trusted for
+``max(REPLICA_CHECK_SECONDS, SLOW_FAILURE_FACTOR × T)``, so these checks take at most about
+1/SLOW_FAILURE_FACTOR of a worker's time.
 """
 
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -40,7 +41,7 @@ LAGGING = "lagging"
 DOWN = "down"
 NOT_IN_RECOVERY = "not_in_recovery"
 
-CATCH_UP_SECONDS = 0.1
+CATCH_UP_SECONDS = 0.5
 SLOW_FAILURE_FACTOR = 10
 _CATCH_UP_POLL_SECONDS = 0.005
 
@@ -105,8 +106,8 @@ class ReplicaMonitor:
         with self._lock:
             started = time.monotonic()
             health = measure(alias, max_lag=settings.REPLICA_MAX_LAG_SECONDS)
-        if health.state == DOWN:
-            health = down(alias, health.reason, took=time.monotonic() - started)
+        if not health.usable:
+            health = replace(health, valid_for=_trusted_for(time.monotonic() - started))
         self.record(health)
         return health
 
@@ -135,10 +136,13 @@ monitor = ReplicaMonitor()
 
 
 def down(alias: str, reason: str, *, took: float) -> Health:
-    """A failed check that took ``took`` seconds, trusted longer the slower it failed."""
-    return Health(
-        alias, DOWN, reason=reason, valid_for=max(settings.REPLICA_CHECK_SECONDS, SLOW_FAILURE_FACTOR * took)
-    )
+    """A failed attempt that took ``took`` seconds, trusted longer the slower it failed."""
+    return Health(alias, DOWN, reason=reason, valid_for=_trusted_for(took))
+
+
+def _trusted_for(took: float) -> float:
+    """How long a check that found a replica unusable after ``took`` seconds is trusted."""
+    return max(settings.REPLICA_CHECK_SECONDS, SLOW_FAILURE_FACTOR * took)
 
 
 def _log_change(previous: Health | None, health: Health) -> None:
@@ -146,6 +150,8 @@ def _log_change(previous: Health | None, health: Health) -> None:
     if previous is not None and previous.state == health.state:
         return
     lag = "" if health.lag_seconds is None else f", lag {health.lag_seconds:.3f} s"
+    if health.lag_bytes:
+        lag += f" ({health.lag_bytes} bytes of WAL behind)"
     reason = f": {health.reason}" if health.reason else ""
     logger.log(
         logging.INFO if health.usable else logging.WARNING,

@@ -19,12 +19,12 @@ from tests.processes import HOST, free_port
 SERVER_PROGRAMS = ("initdb", "pg_ctl", "pg_basebackup", "createdb")
 
 
-def server_bin() -> Path | None:
-    """The newest ``/usr/lib/postgresql/*/bin`` that has every server program, if any."""
+def server_bin(programs: tuple[str, ...] = SERVER_PROGRAMS) -> Path | None:
+    """The newest ``/usr/lib/postgresql/*/bin`` that has every one of ``programs``, if any."""
     found = [
         path
         for path in Path("/usr/lib/postgresql").glob("*/bin")
-        if all((path / program).exists() for program in SERVER_PROGRAMS)
+        if all((path / program).exists() for program in programs)
     ]
     return max(found, key=lambda path: int(path.parent.name)) if found else None
 
