@@ -297,6 +297,56 @@ AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "api.throttling.admin_locked_out"
 
+# --- Read replicas (docs/operations.md, "Read replicas") ---
+# Each URL becomes an alias replica_1, replica_2, ...: a PostgreSQL hot standby that
+# briefing.db_router reads from while it answers and lags by at most REPLICA_MAX_LAG_SECONDS.
+# Unset, there is no router and no extra middleware: one database, as before.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASE_REPLICAS: list[str] = []
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# How long a process trusts its last health check of a replica.
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+# A replica in use is at most about REPLICA_MAX_LAG_SECONDS + 2 × REPLICA_CHECK_SECONDS behind, so a
+# client that wrote reads from the primary that long (see briefing.middleware).
+READ_YOUR_WRITES_SECONDS = env.float(
+    "READ_YOUR_WRITES_SECONDS", default=REPLICA_MAX_LAG_SECONDS + 2 * REPLICA_CHECK_SECONDS
+)
+DATABASE_ROUTING_HEADER = env.bool("DATABASE_ROUTING_HEADER", default=False)
+if DATABASE_REPLICA_URLS:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
+    if READ_YOUR_WRITES_SECONDS < REPLICA_MAX_LAG_SECONDS:
+        raise ImproperlyConfigured("READ_YOUR_WRITES_SECONDS must be at least REPLICA_MAX_LAG_SECONDS.")
+    for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+        _replica = env.db_url_config(_url)
+        if _replica["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(
+                f"Replica {_number} of DATABASE_REPLICA_URLS is not a postgres:// URL."
+            )
+        # The primary's timeouts, but a shorter connect timeout: a replica that does not answer
+        # costs one request that long, then reads go to the primary (libpq's minimum is 2 s).
+        _replica["OPTIONS"] = {
+            **DATABASES["default"]["OPTIONS"],
+            "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+            **_replica.get("OPTIONS", {}),
+        }
+        _replica.update(
+            CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+            CONN_HEALTH_CHECKS=True,
+            # Tests never create a database for a replica: it is the primary's.
+            TEST={"MIRROR": "default"},
+        )
+        DATABASES[f"replica_{_number}"] = _replica
+        DATABASE_REPLICAS.append(f"replica_{_number}")
+    DATABASE_ROUTERS = ["briefing.db_router.ReplicaRouter"]
+    # Before the session middleware, so the session is read from the database chosen here.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "briefing.middleware.ReplicaRoutingMiddleware",
+    )
+    # Which token clients wrote recently, shared by every worker like the throttle counters.
+    CACHES["read_your_writes"] = {**CACHES["throttle"], "KEY_PREFIX": "read-your-writes"}
+
 # Logs go to stdout, where the container runtime collects them.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
