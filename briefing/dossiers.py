@@ -130,11 +130,15 @@ class ParticipantStatements:
 
 @dataclass
 class MeetingDossier:
-    """A meeting with each participant's statements in article order, and the topics touched."""
+    """A meeting with each participant's statements in article order, and the topics touched.
+
+    ``other_statements`` are those made at the meeting by someone not listed as a participant.
+    """
 
     meeting: Meeting
     participants: list[ParticipantStatements]
     topics: list[Topic]
+    other_statements: list[Statement] = field(default_factory=list)
 
 
 def meeting_dossier(meeting: Meeting) -> MeetingDossier:
@@ -147,4 +151,6 @@ def meeting_dossier(meeting: Meeting) -> MeetingDossier:
     ]
     touched = {t.pk: t for s in statements for t in s.topics.all()}
     topics = sorted(touched.values(), key=lambda t: t.name)
-    return MeetingDossier(meeting, participants, topics)
+    listed = {p.official_id for p in meeting.participations.all()}
+    others = [s for s in statements if s.speaker_id not in listed]
+    return MeetingDossier(meeting, participants, topics, others)

@@ -1,10 +1,11 @@
-"""Site URLs: the Django admin, and the API (with its health probes) at the site root."""
+"""Site URLs: the Django admin, the reader's pages under /read/, and the API at the site root."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("read/", include("api.reader.urls")),
     path("", include("api.urls")),
 ]
 
