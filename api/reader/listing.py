@@ -12,7 +12,7 @@ from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, QueryDict
 from django_filters import MultipleChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
@@ -174,7 +174,8 @@ def _active_filters(filterset, query: QueryDict) -> list[ActiveFilter]:
     for name, filter_ in filterset.filters.items():
         if name not in query or cleaned.get(name) in (None, "", []):
             continue
-        label = str(filter_.label or name.replace("_", " ").capitalize())
+        # The parameter's own name, as the API documents it (`date_after` reads "Date after").
+        label = name.replace("_", " ").capitalize()
         found.append(ActiveFilter(label, _readable(cleaned[name], filter_), query_url(query, **{name: None})))
     return found
 
@@ -185,8 +186,9 @@ def _readable(value, filter_) -> str:
         return ", ".join(_readable(item, filter_) for item in value)
     if isinstance(value, datetime.date):
         return f"{value.day} {value:%B %Y}"
-    for attribute in ("name", "title"):
-        if hasattr(value, attribute):
-            return getattr(value, attribute)
+    if isinstance(value, Model):
+        return getattr(value, "name", None) or getattr(value, "title", None) or str(value)
+    if filter_.method == "filter_search":
+        return f"“{value}”"
     choices = dict(filter_.extra.get("choices") or [])
     return str(choices.get(value, value))

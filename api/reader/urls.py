@@ -1,6 +1,6 @@
 """The reader's routes, under ``/read/``: the collections, their objects, statement search."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from api.reader import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("statements/<int:pk>/", views.statement_detail, name="statement-detail"),
     path("articles/", views.article_list, name="article-list"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    # Anything else under /read/ is a person's mistake: a page saying so, not an API problem.
+    re_path(r"^.*$", views.not_found_page, name="not-found"),
 ]

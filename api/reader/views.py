@@ -157,6 +157,11 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('reader:article-detail', args=[statement.article.slug])}#statement-{pk}")
 
 
+def not_found_page(request: HttpRequest) -> HttpResponse:
+    """Any other address under /read/: the reader's 404 page."""
+    return not_found(request)
+
+
 def not_found(request: HttpRequest) -> HttpResponse:
     """The reader's 404 page (the site's own 404 handler answers API clients with a problem)."""
     return render(request, "reader/not_found.html", {"path": request.path}, status=404)

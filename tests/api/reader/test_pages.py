@@ -63,6 +63,14 @@ def test_home_says_what_this_is_and_links_collections_docs_schema_exports_and_ad
     } <= hrefs
 
 
+def test_home_shows_the_latest_meetings(client, api):
+    latest = api.get(reverse("meeting-list"), {"page_size": 5}).json()["results"]
+    html, _ = get_page(client, reverse("reader:home"))
+    assert result_meetings(html.replace('aria-labelledby="latest"', 'aria-labelledby="results"')) == [
+        m["slug"] for m in latest
+    ]
+
+
 def test_home_links_no_other_host_and_loads_only_its_own_stylesheet(client):
     html, page = get_page(client, reverse("reader:home"))
     assert not [h for h in page.hrefs() if h.startswith(("http:", "https:", "//"))]
@@ -123,6 +131,23 @@ def test_a_facet_value_narrows_the_search_and_the_selected_value_widens_it_back(
     assert "Filters in force Speaker: Antony Blinken Remove" in page.text
     selected = Page(section(html, "facet-speaker")).links
     assert ("?search=NATO", "Remove the filter: ✓ Antony Blinken") in selected
+
+
+def test_the_filters_in_force_read_as_names_dates_and_words_each_with_a_link_dropping_it(client):
+    html, _ = get_page(
+        client,
+        reverse("reader:statement-list"),
+        search="NATO",
+        speaker="antony-blinken",
+        date_after="2022-06-01",
+    )
+    shown = Page(section(html, "active-filters"))
+    assert [(text, href) for href, text in shown.links] == [
+        ("Remove the filter Speaker: Antony Blinken", "?search=NATO&date_after=2022-06-01"),
+        ("Remove the filter Date after: 1 June 2022", "?search=NATO&speaker=antony-blinken"),
+        ("Remove the filter Search: “NATO”", "?speaker=antony-blinken&date_after=2022-06-01"),
+        ("Clear all filters", "?"),
+    ]
 
 
 def test_a_month_facet_selects_that_month_with_the_date_range_filters(client):
