@@ -189,6 +189,7 @@ def test_a_bad_query_answers_400_with_the_errors_the_api_gives(client, api):
         reverse("reader:topic-detail", args=["no-such-topic"]),
         reverse("reader:article-detail", args=["no-such-article"]),
         reverse("reader:statement-detail", args=[987654321]),
+        "/read/no-such-page/",
     ],
 )
 def test_an_unknown_object_is_a_404_page(client, url):
