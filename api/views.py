@@ -231,8 +231,12 @@ class BriefingViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         instance = self.locked_object()
         self.check_if_match(instance)
-        services.record_delete(instance=instance)
+        self.perform_destroy(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance) -> None:
+        """Delete through the entity's service (default: one row, with its history record)."""
+        services.record_delete(instance=instance)
 
     @extend_schema(responses=serializers.HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
@@ -337,6 +341,9 @@ class StatementViewSet(BriefingViewSet):
     # Statements whose date the article does not give sort as the oldest.
     ordering_aliases = {"date": "sort_date"}
     ordering = ["-date"]
+
+    def perform_destroy(self, instance) -> None:
+        services.statement_delete(statement=instance)
 
 
 class OfficialViewSet(BriefingViewSet):

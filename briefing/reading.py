@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from briefing import dossiers, spans
+from briefing import dossiers, highlights
 from briefing.models import Article, Meeting, Participation, Statement, Topic, related_count
 
 
@@ -80,14 +80,14 @@ class ArticlePage:
     article: Article
     meetings: list[Meeting]
     statements: list[Statement]
-    paragraphs: list[list[spans.Run]]
+    paragraphs: list[list[highlights.Run]]
 
 
 def article_page(article: Article) -> ArticlePage:
     """The article's statements (article order) and its body as runs keyed by statement id."""
     statements = list(statement_rows(article.statements.all()).order_by("position", "id"))
     meetings = list(article.meetings.order_by("date", "id"))
-    cut = spans.segment(article.body, [spans.Span(s.pk, s.start, s.end) for s in statements])
+    cut = highlights.segment(article.body, [highlights.KeySpan(s.pk, s.start, s.end) for s in statements])
     return ArticlePage(article, meetings, statements, cut)
 
 

@@ -16,3 +16,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The suite sends far more requests than any client may; throttling has its own tests.
 API_THROTTLE_RATES = {"anon": "off", "user": "off"}
+# The suite's data is its own copy of the seed article, never the shipped (growing) fixture set.
+FIXTURE_ARTICLES_DIR = BASE_DIR / "tests" / "data" / "articles"  # noqa: F405

@@ -1,4 +1,10 @@
-"""Shared fixtures: the database seeded once from the real article fixtures."""
+"""Shared fixtures: the database seeded once from the suite's own copy of the seed article.
+
+The suite never reads ``fixtures/articles/`` for its data (settings_test points the importer at
+``tests/data/articles/``): the shipped set grows, and adding an article must not break a test.
+"""
+
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -8,9 +14,15 @@ from briefing.models import Article, Meeting, Official, Organization, Participat
 BRIEFING_MODELS = [Organization, Official, Topic, Article, Meeting, Participation, Statement]
 
 
+DATA = Path(__file__).resolve().parent / "data"
+# The seed article (NATO Secretary General in Washington, 1–2 June 2022), as the suite knows it.
+SEED_PATH = DATA / "articles" / "nato-secretary-general-visits-washington-2022.json"
+SEED_SLUG = SEED_PATH.stem
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Seed the test database once from `fixtures/articles/`; each test runs in a rollback."""
+    """Seed the test database once from `tests/data/articles/`; each test runs in a rollback."""
     with django_db_blocker.unblock():
         call_command("seed", verbosity=0)
 

@@ -18,13 +18,8 @@ BODY = "One: the allies agreed on a plan. Two: the plan holds firm.\n\nThree: no
 
 
 def said(article, speaker, text, meeting=None) -> Statement:
-    """A statement quoting ``text`` of ``article``, validated and saved like any write."""
-    statement = Statement(
-        article=article, speaker=speaker, meeting=meeting, kind=Statement.Kind.QUOTE, text=text
-    )
-    statement.full_clean()
-    statement.save()
-    return statement
+    """A statement quoting ``text`` of ``article``, written like any statement."""
+    return factories.statement_for(article, speaker, meeting, text=text)
 
 
 @pytest.fixture
@@ -42,6 +37,9 @@ def tangled():
         "shared by ben": said(article, ben, "nobody objected to it.", meeting),
         "across paragraphs": said(article, ben, "holds firm.\n\nThree:"),
     }
+    # Statements are numbered in body order: later ones renumber those after them.
+    for statement in statements.values():
+        statement.refresh_from_db()
     return article, statements
 
 

@@ -1,21 +1,21 @@
 """The Django admin: where editors curate briefing data.
 
 Every model keeps its change history (who, when, what changed) through ``SimpleHistoryAdmin``.
-The admin adds no rules of its own: forms validate through the models' ``full_clean()``, so
-the verbatim check on statements and the once-per-meeting rule on participants read the same
-here as in the importer and the API.
+The admin adds no rules of its own: every save goes through ``briefing.services`` (the same
+writes as the importer's and the API's), and the forms show the services' refusals — a
+statement not verbatim or ambiguous, a body that would lose a statement, an official listed
+twice — on the field at fault.
 """
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from briefing import rules
+from briefing import rules, services
+from briefing.admin.base import ADMIN_REASON, ReadOnlyInline, ServiceAdmin, change_link
+from briefing.admin.forms import ArticleAdminForm, ParticipationFormSet, StatementAdminForm
 from briefing.models import (
     Article,
     Meeting,
@@ -33,29 +33,6 @@ admin.site.index_title = "Curate the briefing data"
 
 # Characters of article body shown either side of a statement's span.
 CONTEXT_CHARS = 160
-
-
-def change_link(obj, text: str) -> str:
-    """An HTML link to ``obj``'s admin change page, reading ``text``."""
-    opts = obj._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, text)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """A tabular inline that lists related rows, each edited on its own page."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class StatementInline(ReadOnlyInline):
@@ -99,20 +76,6 @@ class ArticleMeetingInline(ReadOnlyInline):
         return link.meeting.get_kind_display()
 
 
-class ParticipationFormSet(BaseInlineFormSet):
-    """A meeting's participants; an official listed twice is refused on the repeated row."""
-
-    def get_form_error(self) -> str:
-        # The rule's own wording (the model constraint's message), shown on the repeated row.
-        constraint = next(c for c in Participation._meta.constraints if c.name.endswith("_once_per_meeting"))
-        return constraint.violation_error_message
-
-    def get_unique_error_message(self, unique_check) -> str:
-        if "official" not in unique_check:
-            return super().get_unique_error_message(unique_check)
-        return "An official is listed more than once among the participants; keep one row each."
-
-
 class ParticipationInline(admin.TabularInline):
     """A meeting's participants, with the role each held at the time and their display order."""
 
@@ -127,7 +90,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(ServiceAdmin):
     """Organizations officials belong to."""
 
     list_display = ["name", "abbreviation", "kind", "parent", "slug"]
@@ -139,7 +102,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(SimpleHistoryAdmin):
+class OfficialAdmin(ServiceAdmin):
     """Officials, with their current title and organization."""
 
     list_display = ["name", "title", "organization", "slug"]
@@ -151,7 +114,7 @@ class OfficialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(ServiceAdmin):
     """The topic hierarchy."""
 
     list_display = ["name", "parent", "slug"]
@@ -163,8 +126,14 @@ class TopicAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
-    """Source articles; the page lists the meetings and statements taken from each."""
+class ArticleAdmin(ServiceAdmin):
+    """Source articles; the page lists the meetings and statements taken from each.
+
+    A changed body moves every statement's span with it, or is refused naming the statements
+    it would lose (``services.article_save``).
+    """
+
+    form = ArticleAdminForm
 
     list_display = ["title", "publisher", "published_on", "statement_count"]
     search_fields = ["title", "publisher", "slug"]
@@ -178,14 +147,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(statement_count=related_count(Statement, "article"))
 
+    def save_through(self, obj, links, form) -> None:
+        services.article_save(article=obj, reason=ADMIN_REASON)
+
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, article: Article) -> int:
         return article.statement_count
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
-    """Meetings, with their participants edited inline and their statements listed."""
+class MeetingAdmin(ServiceAdmin):
+    """Meetings, with their participants edited inline and their statements listed.
+
+    The meeting with its links, then its participant list, are written by the meetings
+    service: one official once, one history record per row written.
+    """
 
     list_display = ["title", "date", "kind", "city", "participant_count"]
     search_fields = ["title", "summary", "location", "city", "slug", "participants__name"]
@@ -207,9 +183,22 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def participant_count(self, meeting: Meeting) -> int:
         return meeting.participant_count
 
+    def save_through(self, obj, links, form) -> None:
+        services.meeting_save(meeting=obj, reason=ADMIN_REASON, **links)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if not isinstance(formset, ParticipationFormSet):
+            return super().save_formset(request, form, formset, change)
+        services.meeting_participants_set(
+            meeting=form.instance, participants=formset.participants(), reason=ADMIN_REASON
+        )
+        # What the admin's change message reads (the history has each row's change).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(ServiceAdmin):
     """Participations one by one (a meeting's page edits them all at once)."""
 
     list_display = ["official", "role", "meeting", "position"]
@@ -219,8 +208,14 @@ class ParticipationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(SimpleHistoryAdmin):
-    """Statements; the text must be a verbatim span of the article, and the span is computed."""
+class StatementAdmin(ServiceAdmin):
+    """Statements; the text must be a verbatim span of the article, and the span is computed.
+
+    Written by the statements service, under the article's lock: the span is located (the
+    editor picks the occurrence when the text occurs more than once) and the article renumbered.
+    """
+
+    form = StatementAdminForm
 
     list_display = ["quote", "speaker_name", "meeting_title", "article_title", "kind", "date"]
     list_select_related = ["speaker", "meeting", "article"]
@@ -232,18 +227,29 @@ class StatementAdmin(SimpleHistoryAdmin):
     ]
     date_hierarchy = "date"
     autocomplete_fields = ["article", "speaker", "meeting", "topics"]
-    readonly_fields = ["start", "end", "in_context"]
+    readonly_fields = ["position", "start", "end", "in_context"]
     fieldsets = [
-        (None, {"fields": ["article", "speaker", "meeting", "kind", "text", "topics"]}),
+        (None, {"fields": ["article", "speaker", "meeting", "kind", "text", "occurrence", "topics"]}),
         (
             "Place in the article",
             {
                 "fields": ["date", "position", "start", "end", "in_context"],
-                "description": "The span (start, end) is computed from the text when it is saved; "
-                "the date is the meeting's when there is a meeting.",
+                "description": "The span (start, end) is located from the text when it is saved, and "
+                "the position follows it; the date is the meeting's when there is a meeting.",
             },
         ),
     ]
+
+    def save_through(self, obj, links, form) -> None:
+        services.statement_save(
+            statement=obj,
+            topics=links.get("topics"),
+            start=form.cleaned_data.get("occurrence"),
+            reason=ADMIN_REASON,
+        )
+
+    def delete_model(self, request, obj) -> None:
+        services.statement_delete(statement=obj, reason=ADMIN_REASON)
 
     @admin.display(description="text", ordering="text")
     def quote(self, statement: Statement) -> str:

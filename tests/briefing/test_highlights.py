@@ -1,9 +1,9 @@
-"""Cutting a text by spans that nest, overlap or coincide (briefing.spans), for highlighting."""
+"""Cutting a text by spans that nest, overlap or coincide (briefing.highlights), for highlighting."""
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.spans import Span, paragraphs, segment
+from briefing.highlights import KeySpan, paragraphs, segment
 
 
 def runs_of(text, spans):
@@ -11,7 +11,7 @@ def runs_of(text, spans):
 
 
 def test_identical_spans_share_one_run_and_both_open_and_close_there():
-    (runs,) = segment("a said b", [Span("x", 2, 6), Span("y", 2, 6)])
+    (runs,) = segment("a said b", [KeySpan("x", 2, 6), KeySpan("y", 2, 6)])
     assert [(r.text, r.keys, r.opens, r.closes) for r in runs] == [
         ("a ", (), (), ()),
         ("said", ("x", "y"), ("x", "y"), ("x", "y")),
@@ -20,7 +20,7 @@ def test_identical_spans_share_one_run_and_both_open_and_close_there():
 
 
 def test_a_nested_span_is_listed_after_the_span_around_it():
-    (runs,) = segment("abcdef", [Span("inner", 2, 4), Span("outer", 1, 5)])
+    (runs,) = segment("abcdef", [KeySpan("inner", 2, 4), KeySpan("outer", 1, 5)])
     assert [(r.text, r.keys) for r in runs] == [
         ("a", ()),
         ("b", ("outer",)),
@@ -31,7 +31,7 @@ def test_a_nested_span_is_listed_after_the_span_around_it():
 
 
 def test_a_span_across_a_paragraph_break_continues_in_the_next_paragraph():
-    first, second = segment("ab\n\ncd", [Span("x", 1, 5)])
+    first, second = segment("ab\n\ncd", [KeySpan("x", 1, 5)])
     assert [(r.text, r.start, r.keys, r.opens, r.closes) for r in first] == [
         ("a", 0, (), (), ()),
         ("b", 1, ("x",), ("x",), ()),
@@ -54,7 +54,7 @@ def text_and_spans(draw):
     text = draw(texts)
     bounds = st.integers(min_value=0, max_value=len(text))
     pairs = draw(st.lists(st.tuples(bounds, bounds).filter(lambda p: p[0] < p[1]), max_size=8))
-    return text, [Span(number, start, end) for number, (start, end) in enumerate(pairs)]
+    return text, [KeySpan(number, start, end) for number, (start, end) in enumerate(pairs)]
 
 
 @given(text_and_spans())
