@@ -4,14 +4,29 @@ The suite never reads ``fixtures/articles/`` for its data (settings_test points 
 ``tests/data/articles/``): the shipped set grows, and adding an article must not break a test.
 """
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing.models import (
+    Article,
+    Meeting,
+    Membership,
+    Mention,
+    Official,
+    Organization,
+    Participation,
+    Post,
+    Statement,
+    Topic,
+)
 
-BRIEFING_MODELS = [Organization, Official, Topic, Article, Meeting, Participation, Statement]
+BRIEFING_MODELS = [
+    Organization, Official, Post, Membership, Topic, Article, Mention, Meeting, Participation, Statement,
+]  # fmt: skip
 
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -25,6 +40,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the test database once from `tests/data/articles/`; each test runs in a rollback."""
     with django_db_blocker.unblock():
         call_command("seed", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def reseeded_after_flush(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """For a module of transactional tests: seed before them, and again (with the groups the
+    migrations made) after Django's flush at their end, so later tests find the seeded database.
+
+    Module scope, because a function fixture's teardown would run before the flush.
+    """
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+        groups = {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
+    yield
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+        for name, permissions in groups.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.set(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in permissions
+            )
 
 
 def snapshot() -> dict:

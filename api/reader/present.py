@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from briefing import dossiers, reading
+from briefing.dates import Precision
 
 UNKNOWN_SPEAKER = "Speaker unknown"
 NO_DATE = "Date not reported"
@@ -38,8 +39,27 @@ class Link:
 
 
 def date_label(value: datetime.date | None) -> str:
-    """A date as people write it (``2 June 2022``), or that none was reported."""
+    """A day as people write it (``2 June 2022``), or that none was reported."""
     return f"{value.day} {value:%B %Y}" if value else NO_DATE
+
+
+def reported_date_label(row) -> str:
+    """A meeting's or statement's date at the precision the article gives it, with its own words.
+
+    ``2 June 2022``, ``June 2022``, ``2022`` or ``Date not reported``; the article's wording
+    follows in parentheses when it was kept (``June 2022 (“early in June”)``).
+    """
+    reported = row.reported_date
+    if reported.start is None:
+        label = NO_DATE
+    elif reported.precision == Precision.MONTH:
+        label = f"{reported.start:%B %Y}"
+    elif reported.precision == Precision.YEAR:
+        label = f"{reported.start.year}"
+    else:
+        label = date_label(reported.start)
+    wording = getattr(row, "date_as_reported", "")
+    return f"{label} (“{wording}”)" if wording and wording != label else label
 
 
 def speaker_of(statement):
@@ -91,6 +111,7 @@ class StatementView:
     speaker: Link
     meeting: Link | None
     date: str
+    attribution: str
     article: Link
     in_article_url: str
     span: str
@@ -109,7 +130,8 @@ def statement_view(statement) -> StatementView:
         kind=statement.get_kind_display(),
         speaker=official_link(speaker_of(statement)),
         meeting=meeting_link(statement.meeting),
-        date=date_label(statement.date),
+        date=reported_date_label(statement),
+        attribution=statement.get_attribution_display() if statement.attribution else "",
         article=article_link(statement.article),
         in_article_url=f"{article_page}#statement-{statement.pk}",
         span=f"characters {statement.start}–{statement.end}",
@@ -159,7 +181,7 @@ def meeting_view(meeting, *, topics=None) -> MeetingView:
     return MeetingView(
         title=meeting.title,
         url=reverse("reader:meeting-detail", args=[meeting.slug]),
-        date=date_label(meeting.date),
+        date=reported_date_label(meeting),
         kind=meeting.get_kind_display(),
         place=", ".join(filter(None, [meeting.location, meeting.city])) or "Place not reported",
         summary=meeting.summary,
@@ -196,7 +218,7 @@ class MeetingPageView:
 
 
 def meeting_page(page: reading.MeetingPage) -> MeetingPageView:
-    """A meeting page from its dossier; statements by non-participants come last."""
+    """A meeting page from its dossier; statements whose speaker is not known come last."""
     dossier = page.dossier
     speakers = [
         SpeakerStatements(
@@ -206,17 +228,7 @@ def meeting_page(page: reading.MeetingPage) -> MeetingPageView:
         )
         for p in dossier.participants
     ]
-    others: dict[object, list] = {}
-    for statement in dossier.other_statements:
-        others.setdefault(statement.speaker_id, []).append(statement)
-    speakers += [
-        SpeakerStatements(
-            official_link(speaker_of(group[0])),
-            "not listed as a participant",
-            tuple(map(statement_view, group)),
-        )
-        for group in others.values()
-    ]
+    speakers += unattributed_group(dossier.unattributed)
     slug = dossier.meeting.slug
     return MeetingPageView(
         meeting=meeting_view(dossier.meeting, topics=page.topics),
@@ -300,7 +312,7 @@ def official_page(dossier: dossiers.OfficialDossier) -> OfficialPageView:
         roles=tuple(
             RoleView(
                 r.role,
-                tuple(Link(f"{m.title} ({date_label(m.date)})", meeting_link(m).url) for m in r.meetings),
+                tuple(Link(f"{m.title} ({reported_date_label(m)})", meeting_link(m).url) for m in r.meetings),
             )
             for r in dossier.roles
         ),
@@ -356,6 +368,13 @@ class TopicPageView:
     api_url: str
 
 
+def unattributed_group(statements: list) -> tuple[SpeakerStatements, ...]:
+    """The statements whose speaker the article does not name, as one group (none: no group)."""
+    if not statements:
+        return ()
+    return (SpeakerStatements(official_link(None), "", tuple(map(statement_view, statements))),)
+
+
 def topic_page(dossier: dossiers.TopicDossier) -> TopicPageView:
     """A topic's page from its dossier."""
     topic = dossier.topic
@@ -368,7 +387,8 @@ def topic_page(dossier: dossiers.TopicDossier) -> TopicPageView:
         speakers=tuple(
             SpeakerStatements(official_link(s.official), "", tuple(map(statement_view, s.statements)))
             for s in dossier.speakers
-        ),
+        )
+        + unattributed_group(dossier.unattributed),
         briefing_url=reverse("topic-briefing", args=[topic.slug]),
         api_url=reverse("topic-detail", args=[topic.slug]),
     )
@@ -436,7 +456,9 @@ def article_page(page: reading.ArticlePage) -> ArticlePageView:
     views = {s.pk: statement_view(s) for s in page.statements}
     return ArticlePageView(
         article=article_view(page.article),
-        meetings=tuple(Link(f"{m.title} ({date_label(m.date)})", meeting_link(m).url) for m in page.meetings),
+        meetings=tuple(
+            Link(f"{m.title} ({reported_date_label(m)})", meeting_link(m).url) for m in page.meetings
+        ),
         paragraphs=tuple(
             tuple(
                 Highlight(
