@@ -4,6 +4,8 @@ Relations are filtered by slug; an unknown slug is a 400 naming the valid-choice
 unknown query parameter is a 400 too (a typo must not silently return everything).
 """
 
+import unicodedata
+
 import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -130,6 +132,9 @@ class SearchFilterSet(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", help_text="Words that must all occur.")
 
     def filter_search(self, queryset, name, value):
+        # Text is stored as given (as published: NFC almost always); a query typed in decomposed
+        # form (NFD: "e" + combining diaeresis) must still find "ë".
+        value = unicodedata.normalize("NFC", value)
         return queryset.search(value) if value.strip() else queryset
 
 

@@ -1,7 +1,14 @@
-"""Keyset (cursor) pagination: constant cost at any depth, no item lost or repeated."""
+"""Keyset (cursor) pagination: constant cost at any depth, no item lost or repeated.
 
+Cursors are signed (``django.core.signing``, keyed on ``SECRET_KEY``) for the list and the order
+they were issued for: the position in a cursor goes straight into a query, so a cursor the API
+did not issue is refused with a 400 before it gets there.
+"""
+
+from django.core import signing
 from rest_framework import exceptions
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.utils.urls import replace_query_param
 
 
 class KeysetPagination(CursorPagination):
@@ -33,14 +40,33 @@ class KeysetPagination(CursorPagination):
             )
         return size
 
-    def decode_cursor(self, request):
+    def cursor_salt(self, request) -> str:
+        """What a cursor is valid for: this path (list or history) walked in this order."""
+        return f"api.pagination:{request.path}:{','.join(self.ordering)}"
+
+    def encode_cursor(self, cursor: Cursor) -> str:
+        """The page link for ``cursor``: its offset, direction and position, signed."""
+        payload = {"o": cursor.offset, "r": int(cursor.reverse), "p": cursor.position}
+        token = signing.dumps(payload, salt=self.cursor_salt(self.request), compress=True)
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    def decode_cursor(self, request) -> Cursor | None:
+        """The cursor of the request; a 400 for any the API did not issue for this list and order."""
+        token = request.query_params.get(self.cursor_query_param)
+        if token is None:
+            return None
         try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound as exc:
+            payload = signing.loads(token, salt=self.cursor_salt(request))
+        except signing.BadSignature as exc:
             raise exceptions.ValidationError(
-                {self.cursor_query_param: ["Invalid cursor: use the `next` or `previous` link as given."]},
+                {
+                    self.cursor_query_param: [
+                        "Invalid cursor: use the `next` or `previous` link as given, with the same ordering."
+                    ]
+                },
                 code="invalid",
             ) from exc
+        return Cursor(offset=payload["o"], reverse=bool(payload["r"]), position=payload["p"])
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

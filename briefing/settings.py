@@ -6,6 +6,7 @@ built-in development secret key and local hosts; with ``DEBUG`` off (the default
 refuses to start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: nothing may read a body before it is known to be whole.
+    "api.middleware.LengthRequiredMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -52,8 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Browsers opening an API address go to its reader page; those addresses get Vary: Accept.
     "api.reader.middleware.BrowserToReaderMiddleware",
-    # ETag on every GET answer, and 304 for a matching If-None-Match.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # ETag on every GET answer, 304 for a matching If-None-Match, a 412 problem for a stale If-Match.
+    "api.middleware.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change (admin and API alike) in the change history.
@@ -131,7 +134,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # Token first: an anonymous write is a 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Anyone reads; writes need the model's add/change/delete permission.
@@ -187,6 +190,8 @@ SPECTACULAR_SETTINGS = {
 FIXTURE_ARTICLES_DIR = env.path("FIXTURE_ARTICLES_DIR", default=BASE_DIR / "fixtures" / "articles")
 FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"  # format version 2
 FIXTURE_SCHEMA_V1_PATH = BASE_DIR / "fixtures" / "article.v1.schema.json"
+# The largest fixture file the importer reads (bytes); larger ones are refused unread.
+FIXTURE_MAX_BYTES = env.int("FIXTURE_MAX_BYTES", default=2 * 1024 * 1024)
 
 # --- Production hardening (security headers, static files, CORS) ---
 # With DEBUG off, these pass `manage.py check --deploy --fail-level WARNING` (tests/test_deploy.py).
@@ -255,10 +260,35 @@ CACHES = {
 API_THROTTLE_RATES = {
     "anon": env.str("THROTTLE_ANON", default="300/min"),
     "user": env.str("THROTTLE_USER", default="1200/min"),
+    # Failed token authentications per client address; over it, credentials get a 429 unchecked.
+    "auth_failure": env.str("THROTTLE_AUTH_FAILURES", default="20/hour"),
 }
-# Behind N load balancers, the client's address is the Nth entry from the end of
-# X-Forwarded-For; unset, anyone could reset their anonymous bucket by forging the header.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0) or None
+# Behind N trusted load balancers, the client's address is the Nth entry from the end of
+# X-Forwarded-For. 0 (the default) means no proxy is trusted: the socket's peer (REMOTE_ADDR) is
+# the client and X-Forwarded-For is ignored, so no one can pick their own throttle bucket by
+# forging it. (DRF reads None as "trust the whole header", which is never what we want.)
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
+
+# Admin logins (django-axes): after AXES_FAILURE_LIMIT failures for one username, or from one
+# client address, further attempts are refused (429) for AXES_COOLOFF_MINUTES, even with the right
+# password. Attempts are kept in the database, so every worker and instance sees them; an
+# administrator unlocks early with `manage.py axes_reset_username <name>` (README).
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# Last, as django-axes requires: it answers for the lockouts the authentication backend flags.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
+# Lockouts and failures are still logged (WARNING); no start-up banner on stdout.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "api.throttling.admin_locked_out"
 
 # Logs go to stdout, where the container runtime collects them.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -77,12 +77,17 @@ def request(
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
     timeout: float = 30,
+    chunked: bool = False,
 ) -> Response:
-    """One request on a fresh connection, redirects not followed."""
+    """One request on a fresh connection, redirects not followed; ``chunked`` sends the body with
+    ``Transfer-Encoding: chunked`` (in two chunks) instead of ``Content-Length``."""
     started = time.monotonic()
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request(method, path, body=body, headers=headers or {})
+        if chunked and body is not None:
+            middle = len(body) // 2
+            body = iter([body[:middle], body[middle:]])
+        connection.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
         answer = connection.getresponse()
         payload = answer.read()
         # Header names are case-insensitive; Set-Cookie may repeat, so keep every value.
@@ -166,6 +171,56 @@ def start_gunicorn(*, cwd: Path, env: dict[str, str], log: Path, startup_timeout
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"gunicorn did not answer /healthz/ within {startup_timeout} s:\n{server.log_tail()}")
+
+
+@dataclass
+class DevServer:
+    """``manage.py runserver`` (what ``make run`` serves), with its log file."""
+
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The end of the server's output, for failure messages."""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM by pid, SIGKILL if it will not go."""
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_runserver(*, cwd: Path, env: dict[str, str], log: Path, startup_timeout: float = 60) -> DevServer:
+    """Run ``manage.py runserver`` (no autoreloader) on a free port; wait until /healthz/ answers 200."""
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            ["python", "manage.py", "runserver", "--noreload", f"{HOST}:{port}"],
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = DevServer(process, port, log)
+    deadline = time.monotonic() + startup_timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"runserver exited with {process.returncode}:\n{server.log_tail()}")
+        try:
+            if request(port, "GET", "/healthz/", headers={"Host": HOST}, timeout=2).status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"runserver did not answer /healthz/ within {startup_timeout} s:\n{server.log_tail()}")
 
 
 def host_header(env: dict[str, str]) -> dict[str, str]:

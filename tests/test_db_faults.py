@@ -6,12 +6,15 @@ The test owns its PostgreSQL 15 cluster (initdb into a temporary directory, its 
 HTTP (``SECURE_SSL_REDIRECT=false``). Every process is stopped by its pid, even on failure.
 """
 
+import json
 import os
 import pwd
+import random
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -195,3 +198,85 @@ def test_database_back_readyz_recovers_without_restarting_gunicorn(server, clust
     assert server.worker_pids() == workers
     # The database-backed login works again: a wrong password re-renders the form.
     assert post_admin_login(server).status == 200
+
+
+@pytest.fixture(scope="module")
+def editor_token(server):
+    """An editor account's API token, made with the documented commands on the server's database."""
+    run(["python", "manage.py", "create_editor", "faulty", "--no-password"], cwd=REPO, env=server.env)
+    output = run(["python", "manage.py", "issue_token", "faulty"], cwd=REPO, env=server.env)
+    return output.strip().splitlines()[-1]
+
+
+class ConnectionKiller(threading.Thread):
+    """Terminates every client connection to the ``briefing`` database at random short intervals."""
+
+    def __init__(self, cluster: Cluster):
+        super().__init__(daemon=True)
+        self.cluster, self.stopped, self.kills = cluster, threading.Event(), 0
+
+    def run(self):
+        import psycopg
+
+        with psycopg.connect(f"host={HOST} port={self.cluster.port} user=postgres dbname=postgres") as db:
+            db.autocommit = True
+            while not self.stopped.wait(random.uniform(0.03, 0.2)):
+                killed = db.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = 'briefing' AND backend_type = 'client backend'"
+                ).fetchone()[0]
+                self.kills += killed
+
+
+def test_creates_while_connections_are_killed_each_end_in_one_201_and_one_meeting(
+    server, cluster, editor_token
+):
+    """The issue's run: 503s after commit, then "already exists" on retry. Now each create is retried
+    with its Idempotency-Key until it gets a non-503 answer, which must be its one 201."""
+    random.seed(20221)
+    headers = {
+        "Host": SITE_HOST,
+        "Authorization": f"Token {editor_token}",
+        "Content-Type": "application/json",
+    }
+    killer = ConnectionKiller(cluster)
+    final, unavailable = {}, 0
+    killer.start()
+    try:
+        for i in range(28):
+            slug = f"constructed-fault-meeting-{i}"
+            body = json.dumps(
+                {
+                    "slug": slug,
+                    "title": f"Constructed meeting {i}",
+                    "date": "2023-03-01",
+                    "kind": "call",
+                    "participants": [
+                        {"official": "jens-stoltenberg", "role": "NATO Secretary General"},
+                        {"official": "antony-blinken", "role": "US Secretary of State"},
+                    ],
+                }
+            ).encode()
+            for _ in range(300):
+                answer = request(
+                    server.port, "POST", "/meetings/", headers={**headers, "Idempotency-Key": slug}, body=body
+                )
+                if answer.status != 503:
+                    break
+                unavailable += 1
+            final[slug] = answer
+    finally:
+        killer.stopped.set()
+        killer.join(timeout=10)
+
+    assert killer.kills > 0 and unavailable > 0, "the run killed no connection: it proved nothing"
+    statuses = {slug: (a.status, a.json().get("errors")) for slug, a in final.items() if a.status != 201}
+    print(f"{len(final)} creates, {unavailable} answers 503, {killer.kills} connections killed")
+    assert statuses == {}, server.log_tail()
+    for slug, answer in final.items():
+        detail = get(server, f"/meetings/{slug}/")
+        assert (detail.status, detail.json()) == (200, answer.json())
+        assert [p["official"]["slug"] for p in detail.json()["participants"]] == [
+            "jens-stoltenberg",
+            "antony-blinken",
+        ]

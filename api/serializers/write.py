@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from api.serializers.fields import OptionalURLField
-from briefing import services
+from briefing import services, validators
 from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
 
 
@@ -131,7 +131,11 @@ class ParticipantWriteSerializer(serializers.Serializer):
     """An official at a meeting and the role they held there."""
 
     official = _slug(Official, "Slug of the participating official.")
-    role = serializers.CharField(max_length=200, help_text="Title held at the time of the meeting.")
+    role = serializers.CharField(
+        max_length=200,
+        validators=[validators.single_line_text],
+        help_text="Title held at the time of the meeting.",
+    )
 
     def validate(self, attrs):
         # A PATCH makes nested fields optional too; a participant still needs both.

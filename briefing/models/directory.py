@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from briefing import rules
+from briefing import rules, validators
 from briefing.models.querysets import OfficialQuerySet, OrganizationQuerySet
 
 
@@ -21,9 +21,16 @@ class Organization(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `nato`."
     )
-    name = models.CharField(max_length=200, help_text="Full name, e.g. `North Atlantic Treaty Organization`.")
+    name = models.CharField(
+        validators=[validators.single_line_text],
+        max_length=200,
+        help_text="Full name, e.g. `North Atlantic Treaty Organization`.",
+    )
     abbreviation = models.CharField(
-        max_length=40, blank=True, help_text="Short form in common use, e.g. `NATO`; empty when none."
+        validators=[validators.single_line_text],
+        max_length=40,
+        blank=True,
+        help_text="Short form in common use, e.g. `NATO`; empty when none.",
     )
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="What kind of body this is."
@@ -56,13 +63,18 @@ class Official(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `jens-stoltenberg`."
     )
-    name = models.CharField(max_length=200, help_text="Canonical full name, e.g. `Jens Stoltenberg`.")
+    name = models.CharField(
+        validators=[validators.single_line_text],
+        max_length=200,
+        help_text="Canonical full name, e.g. `Jens Stoltenberg`.",
+    )
     aliases = models.JSONField(
         default=list,
         blank=True,
         help_text='Other names the official goes by, e.g. `["Mike Pompeo"]`; each article\'s wording is a mention.',
     )
     title = models.CharField(
+        validators=[validators.single_line_text],
         max_length=200,
         blank=True,
         help_text="Current title as an editor sets it; empty: the post of the latest ongoing membership. "
@@ -91,6 +103,11 @@ class Official(models.Model):
             isinstance(a, str) and a.strip() for a in self.aliases
         ):
             raise ValidationError({"aliases": "A list of names (non-empty strings)."})
+        for alias in self.aliases:
+            try:
+                validators.single_line_text(alias)
+            except ValidationError as exc:
+                raise ValidationError({"aliases": exc.messages}) from exc
         self.aliases = list(dict.fromkeys(a for a in self.aliases if a != self.name))
 
 
@@ -100,7 +117,11 @@ class Post(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `us-secretary-of-state`."
     )
-    label = models.CharField(max_length=200, help_text="The post's name, e.g. `US Secretary of State`.")
+    label = models.CharField(
+        validators=[validators.single_line_text],
+        max_length=200,
+        help_text="The post's name, e.g. `US Secretary of State`.",
+    )
     organization = models.ForeignKey(
         Organization,
         null=True,
@@ -135,7 +156,10 @@ class Membership(models.Model):
         null=True, blank=True, help_text="Last day in the post; empty while it is held (or when unknown)."
     )
     source = models.CharField(
-        max_length=300, blank=True, help_text="Where the dates come from, when not from the article."
+        validators=[validators.single_line_text],
+        max_length=300,
+        blank=True,
+        help_text="Where the dates come from, when not from the article.",
     )
 
     history = HistoricalRecords()

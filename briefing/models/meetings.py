@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from briefing import rules
+from briefing import rules, validators
 from briefing.models.dating import ReportedDate
 from briefing.models.directory import Official
 from briefing.models.querysets import MeetingQuerySet, TopicQuerySet
@@ -16,8 +16,12 @@ class Topic(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `nato-enlargement`."
     )
-    name = models.CharField(max_length=200, help_text="Display name.")
-    description = models.TextField(blank=True, help_text="What the topic covers.")
+    name = models.CharField(
+        validators=[validators.single_line_text], max_length=200, help_text="Display name."
+    )
+    description = models.TextField(
+        validators=[validators.prose_text], blank=True, help_text="What the topic covers."
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -69,13 +73,25 @@ class Meeting(ReportedDate):
         OTHER = "other", "Other"
 
     slug = models.SlugField(max_length=200, unique=True, help_text="Stable, URL-safe identifier.")
-    title = models.CharField(max_length=300, help_text="Short descriptive title.")
+    title = models.CharField(
+        validators=[validators.single_line_text], max_length=300, help_text="Short descriptive title."
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices, help_text="What kind of meeting.")
     location = models.CharField(
-        max_length=200, blank=True, help_text="Venue, e.g. `The White House`; empty when not reported."
+        validators=[validators.single_line_text],
+        max_length=200,
+        blank=True,
+        help_text="Venue, e.g. `The White House`; empty when not reported.",
     )
-    city = models.CharField(max_length=100, blank=True, help_text="City, e.g. `Washington, D.C.`.")
-    summary = models.TextField(blank=True, help_text="What was discussed, in a few sentences.")
+    city = models.CharField(
+        validators=[validators.single_line_text],
+        max_length=100,
+        blank=True,
+        help_text="City, e.g. `Washington, D.C.`.",
+    )
+    summary = models.TextField(
+        validators=[validators.prose_text], blank=True, help_text="What was discussed, in a few sentences."
+    )
     participants_complete = models.BooleanField(
         default=True,
         help_text="Whether the article names every participant; false for a partial list "
@@ -136,6 +152,7 @@ class Participation(models.Model):
         Official, on_delete=models.PROTECT, related_name="participations", help_text="The participant."
     )
     role = models.CharField(
+        validators=[validators.single_line_text],
         max_length=200,
         help_text="Title held at the time of the meeting, e.g. `US Secretary of State`. "
         "It does not change when the official's current title does.",

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
-from briefing import rules
+from briefing import rules, validators
 from briefing.models.dating import ReportedDate
 from briefing.models.directory import Official
 from briefing.models.meetings import Meeting, Topic
@@ -19,17 +19,28 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Stable, URL-safe identifier of the article."
     )
-    title = models.CharField(max_length=300, help_text="Headline as published.")
+    title = models.CharField(
+        validators=[validators.single_line_text], max_length=300, help_text="Headline as published."
+    )
     publisher = models.CharField(
-        max_length=200, blank=True, help_text="The site that published it; empty when unknown."
+        validators=[validators.single_line_text],
+        max_length=200,
+        blank=True,
+        help_text="The site that published it; empty when unknown.",
     )
     original_source = models.CharField(
+        validators=[validators.single_line_text],
         max_length=300,
         blank=True,
         help_text="Where the text came from when not the publisher's own, e.g. `NATO` (`Courtesy: NATO`) "
         "or `Kuwait News Agency`.",
     )
-    url = models.URLField(max_length=500, blank=True, help_text="Where it was published; empty when unknown.")
+    url = models.URLField(
+        validators=[validators.single_line_text],
+        max_length=500,
+        blank=True,
+        help_text="Where it was published; empty when unknown.",
+    )
     published_on = models.DateField(
         null=True, blank=True, help_text="Publication date, when known (ISO 8601)."
     )
@@ -101,6 +112,7 @@ class Statement(ReportedDate):
         "of the previous speaker, or not at all; empty for statements recorded before this was kept.",
     )
     attribution_text = models.CharField(
+        validators=[validators.not_only_whitespace],
         max_length=300,
         blank=True,
         help_text="The attributing words as printed, a verbatim span of the body (`he added`); empty when none.",
@@ -127,7 +139,8 @@ class Statement(ReportedDate):
         "it, or about it; empty without a meeting.",
     )
     text = models.TextField(
-        help_text="The statement exactly as it stands in the article body (a verbatim span)."
+        validators=[validators.not_only_whitespace],
+        help_text="The statement exactly as it stands in the article body (a verbatim span).",
     )
     kind = models.CharField(
         max_length=20, choices=Kind.choices, help_text="A direct quotation or reported speech."
@@ -223,15 +236,27 @@ class Mention(models.Model):
         Official, on_delete=models.PROTECT, related_name="mentions", help_text="Who is meant."
     )
     text = models.CharField(
+        validators=[validators.not_only_whitespace],
         max_length=300,
         help_text="The mention as printed (`US Secretary of State Michael R. Pompeo`, `the Secretary General`).",
     )
     name_as_printed = models.CharField(
-        max_length=200, blank=True, help_text="The name part as printed; empty for a title-only mention."
+        validators=[validators.single_line_text],
+        max_length=200,
+        blank=True,
+        help_text="The name part as printed; empty for a title-only mention.",
     )
-    title_as_given = models.CharField(max_length=200, blank=True, help_text="The title as given here.")
+    title_as_given = models.CharField(
+        validators=[validators.single_line_text],
+        max_length=200,
+        blank=True,
+        help_text="The title as given here.",
+    )
     honorifics = models.CharField(
-        max_length=100, blank=True, help_text="Honorifics as printed, e.g. `Ambassador`, `General (ret)`."
+        validators=[validators.single_line_text],
+        max_length=100,
+        blank=True,
+        help_text="Honorifics as printed, e.g. `Ambassador`, `General (ret)`.",
     )
     start = models.PositiveIntegerField(
         editable=False, help_text="Offset of `text` in the body (code points)."

@@ -16,6 +16,8 @@ import jsonschema
 from django.conf import settings
 from django.db import models
 
+from briefing import fixture_input
+
 
 class FixtureError(Exception):
     """A fixture that cannot be imported; names the file, the record and the field."""
@@ -79,12 +81,12 @@ def fixture_paths(directory: Path | str | None = None) -> list[Path]:
 
 
 def fixture_read(path: Path | str) -> Any:
-    """The parsed contents of the fixture file at ``path``; a ``FixtureError`` if unreadable."""
-    path = Path(path)
+    """The parsed contents of the fixture file at ``path``, read within the documented size and
+    nesting limits (``briefing.fixture_input``); a ``FixtureError`` if unreadable or too large."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FixtureError(path, "file", None, f"cannot be read as JSON: {exc}") from exc
+        return fixture_input.read_fixture(path)
+    except fixture_input.FixtureInputError as exc:
+        raise FixtureError(fixture_input.display(str(path)), "file", None, str(exc)) from exc
 
 
 def fixture_validate(data: Any, source: Path | str) -> dict:

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from briefing import fixture_input
 from briefing.models import Article, Meeting, Membership, Official, Organization, Participation, Post, Topic
 from briefing.services import meetings
 from briefing.services.fixtures import FixtureError, ImportReport, fixture_read, fixture_validate
@@ -33,8 +34,12 @@ _MEETING_FIELDS = (
 
 
 def article_import(*, path: Path | str, dry_run: bool = False) -> ImportReport:
-    """Import one article fixture file atomically and idempotently (see ``fixture_import``)."""
-    return fixture_import(data=fixture_read(path), source=path, dry_run=dry_run)
+    """Import one article fixture file atomically and idempotently (see ``fixture_import``).
+
+    The file is read within a size and nesting limit (``briefing.fixture_input``); its name is
+    shown safely wherever it appears (messages, the report, the history reason).
+    """
+    return fixture_import(data=fixture_read(path), source=fixture_input.display(str(path)), dry_run=dry_run)
 
 
 class _DryRun(Exception):

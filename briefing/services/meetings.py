@@ -66,9 +66,16 @@ def meeting_participants_set(
         participation = existing.pop(official.pk, None) or Participation(meeting=meeting, official=official)
         if participation.pk is None or (participation.role, participation.position) != (role, index):
             participation.role, participation.position = role, index
-            save_in_transaction(
-                instance=participation, reason=reason, fetched=("meeting", "official"), force=True
-            )
+            try:
+                save_in_transaction(
+                    instance=participation, reason=reason, fetched=("meeting", "official"), force=True
+                )
+            except ValidationError as exc:
+                # A field's rule (e.g. the role's characters): say which listing, as for duplicates.
+                field_name, messages = next(iter(exc.message_dict.items()))
+                raise ValidationError(
+                    " ".join(messages), code="invalid", params={"index": index, "field": field_name}
+                ) from exc
             changed = True
     for official_id, participation in existing.items():
         if official_id not in set(keep):

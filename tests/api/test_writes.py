@@ -268,7 +268,7 @@ def test_list_answers_carry_an_etag(api):
 
 def test_session_write_without_csrf_token_is_refused(editor):
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="editor", password="pw-editor-1")
+    client.force_login(editor)
     response = client.post(reverse("topic-list"), {"slug": "x-topic", "name": "X"}, format="json")
     assert response.status_code == 403
     assert response.json()["detail"] == "CSRF Failed: CSRF cookie not set."
@@ -276,7 +276,7 @@ def test_session_write_without_csrf_token_is_refused(editor):
 
 def test_session_write_with_csrf_token_is_accepted(editor):
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="editor", password="pw-editor-1")
+    client.force_login(editor)
     client.get("/admin/login/")  # sets the CSRF cookie, as a browser page would
     token = client.cookies["csrftoken"].value
     response = client.post(
@@ -289,7 +289,7 @@ def test_api_change_is_in_the_history_with_user_and_values(clients):
     statement = Statement.objects.get(text__startswith="I am confident that")
     url = reverse("statement-detail", args=[statement.pk])
     clients["editor"].patch(url, {"kind": "paraphrase", "topics": ["nato-enlargement"]}, format="json")
-    entries = clients["anonymous"].get(reverse("statement-history", args=[statement.pk])).json()["results"]
+    entries = clients["editor"].get(reverse("statement-history", args=[statement.pk])).json()["results"]
     latest, imported = entries[0], entries[-1]
     assert (latest["type"], latest["user"], latest["reason"]) == ("changed", "editor", None)
     enlargement = Meeting.topics.field.related_model.objects.get(slug="nato-enlargement").pk

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from briefing.fixture_input import display
 from briefing.services import FixtureError, article_import, fixture_paths
 
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
             try:
                 report = article_import(path=path, dry_run=check)
             except FixtureError as exc:
-                raise CommandError(str(exc)) from exc
+                # The message quotes the fixture (a slug, a misquoted text): never raw to a terminal.
+                raise CommandError(display(str(exc))) from exc
             prefix = "valid: " if check else ""
             progress = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
-            self.stdout.write(self.style.SUCCESS(f"{progress}{prefix}{report}"))
+            self.stdout.write(self.style.SUCCESS(display(f"{progress}{prefix}{report}")))
