@@ -7,6 +7,7 @@ the same query string. ``/read/statements/?speaker=x&search=y`` therefore lists 
 Bad parameters raise the API's ``ValidationError``; the view shows it as a 400 page.
 """
 
+import copy
 import datetime
 from calendar import monthrange
 from collections.abc import Callable
@@ -89,14 +90,23 @@ def _with_kept_filterset(backend_class: type) -> type:
 
 
 def listing(
-    request: HttpRequest, viewset_class: type, shape: Callable[[QuerySet], QuerySet], *, facets: bool = False
+    request: HttpRequest,
+    viewset_class: type,
+    shape: Callable[[QuerySet], QuerySet],
+    *,
+    api_path: str,
+    facets: bool = False,
 ) -> Listing:
     """The page of ``viewset_class``'s collection that ``request``'s query string selects.
 
     ``shape`` adds what the page shows of each row (select, prefetch, annotate). With
     ``facets``, every facet the API offers on the collection is counted over the filtered set.
+    The page is taken as the API's list at ``api_path`` takes it: cursors are signed for their
+    list's path, so this makes one list's cursors valid in the other.
     """
-    drf_request = Request(request)
+    as_api = copy.copy(request)
+    as_api.path = as_api.path_info = api_path
+    drf_request = Request(as_api)
     view = viewset_class(request=drf_request, action="list", format_kwarg=None, args=(), kwargs={})
     view.filterset = None
     queryset = viewset_class.queryset.all()

@@ -26,10 +26,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "reader/home.html", {"meetings": meetings})
 
 
-def _list_page(request, template: str, viewset_class, shape, row, *, facets: bool = False, **context):
+def _list_page(request, template: str, viewset_class, shape, row, *, api_list: str, facets: bool = False):
     """A list page: the API's selection of the collection, or a 400 page for a bad query."""
+    context = {"api_url": _api_url(api_list, request)}
+    if facets:
+        context["csv_url"] = _api_url(api_list, request, "csv")
     try:
-        page = listing(request, viewset_class, shape, facets=facets)
+        page = listing(request, viewset_class, shape, api_path=reverse(api_list), facets=facets)
     except ValidationError as exc:
         problem = problem_exception_handler(exc, {}).data
         return render(request, "reader/bad_query.html", {"problem": problem, **context}, status=400)
@@ -63,9 +66,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         api_views.MeetingViewSet,
         reading.meeting_rows,
         present.meeting_row,
+        api_list="meeting-list",
         facets=True,
-        api_url=_api_url("meeting-list", request),
-        csv_url=_api_url("meeting-list", request, "csv"),
     )
 
 
@@ -77,9 +79,8 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         api_views.StatementViewSet,
         reading.statement_rows,
         present.statement_view,
+        api_list="statement-list",
         facets=True,
-        api_url=_api_url("statement-list", request),
-        csv_url=_api_url("statement-list", request, "csv"),
     )
 
 
@@ -91,7 +92,7 @@ def official_list(request: HttpRequest) -> HttpResponse:
         api_views.OfficialViewSet,
         reading.official_rows,
         present.official_view,
-        api_url=_api_url("official-list", request),
+        api_list="official-list",
     )
 
 
@@ -103,7 +104,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         api_views.ArticleViewSet,
         reading.article_rows,
         present.article_view,
-        api_url=_api_url("article-list", request),
+        api_list="article-list",
     )
 
 

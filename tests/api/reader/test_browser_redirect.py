@@ -1,5 +1,7 @@
 """Browsers at API addresses are sent to the reader; JSON clients get what they always got."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
@@ -12,6 +14,11 @@ pytestmark = pytest.mark.django_db
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 PENTAGON = "stoltenberg-austin-pentagon-meeting-2022-06-02"
 WITHOUT_READER = [m for m in settings.MIDDLEWARE if m != "api.reader.middleware.BrowserToReaderMiddleware"]
+
+
+def unsigned(content: bytes) -> bytes:
+    """A body with each cursor's value blanked out."""
+    return re.sub(rb"cursor=[^&\"]+", b"cursor=...", content)
 
 
 def without_reader(url: str, **headers):
@@ -59,12 +66,14 @@ def test_json_clients_get_the_same_answer_as_without_the_reader(client, url, acc
     headers = {"HTTP_ACCEPT": accept} if accept else {}
     before = without_reader(url, **headers)
     after = client.get(url, **headers)
-    assert (after.status_code, after["Content-Type"], after.content) == (
+    # Cursors are signed with the time of signing: only their signatures may differ.
+    assert (after.status_code, after["Content-Type"], unsigned(after.content)) == (
         before.status_code,
         before["Content-Type"],
-        before.content,
+        unsigned(before.content),
     )
-    assert after.get("ETag") == before.get("ETag")
+    if after.content == before.content:
+        assert after.get("ETag") == before.get("ETag")
     # A cache must not hand this JSON to a browser, which is sent elsewhere for the same address.
     assert ("Accept" in before["Vary"], "Accept" in after["Vary"]) == (False, True)
     assert after["Content-Type"] == "application/json"

@@ -171,6 +171,17 @@ def test_next_page_link_continues_where_the_page_ends(client, api):
     assert (result_statements(html), result_statements(following)) == (ids[:3], ids[3:])
 
 
+def test_a_cursor_from_the_api_works_in_the_reader_and_back(client, api):
+    api_next = api.get(reverse("statement-list"), {"page_size": 3}).json()["next"]
+    query = api_next.partition("?")[2]
+    html, page = get_page(client, f"{reverse('reader:statement-list')}?{query}")
+    api_page = api.get(f"{reverse('statement-list')}?{query}").json()
+    assert result_statements(html) == [s["id"] for s in api_page["results"]]
+    (reader_next,) = [href for href, text in page.links if text == "Next page"]
+    following = api.get(reverse("statement-list") + reader_next).json()
+    assert following["results"] == api.get(api_page["next"]).json()["results"]
+
+
 def test_a_bad_query_answers_400_with_the_errors_the_api_gives(client, api):
     response = client.get(reverse("reader:statement-list"), {"speaker": "nobody", "colour": "red"})
     problem = api.get(reverse("statement-list"), {"speaker": "nobody", "colour": "red"}).json()
