@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Browsers opening an API address go to its reader page; those addresses get Vary: Accept.
+    "api.reader.middleware.BrowserToReaderMiddleware",
     # ETag on every GET answer, 304 for a matching If-None-Match, a 412 problem for a stale If-Match.
     "api.middleware.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,6 +181,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: ReDoc's defaults would be fetched from Google (api/templates/api/redoc.html).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "MeetingKindEnum": "briefing.models.Meeting.Kind",
