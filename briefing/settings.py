@@ -173,7 +173,8 @@ SPECTACULAR_SETTINGS = {
 
 # Where `manage.py seed` looks for article fixtures.
 FIXTURE_ARTICLES_DIR = env.path("FIXTURE_ARTICLES_DIR", default=BASE_DIR / "fixtures" / "articles")
-FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"
+FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"  # format version 2
+FIXTURE_SCHEMA_V1_PATH = BASE_DIR / "fixtures" / "article.v1.schema.json"
 
 # --- Production hardening (security headers, static files, CORS) ---
 # With DEBUG off, these pass `manage.py check --deploy --fail-level WARNING` (tests/test_deploy.py).

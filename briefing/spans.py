@@ -58,13 +58,16 @@ def occurrences(body: str, text: str) -> list[int]:
     return found
 
 
-def locate(body: str, text: str, *, start: int | None = None, hint: int | None = None) -> Span:
+def locate(
+    body: str, text: str, *, start: int | None = None, hint: int | None = None, near: Span | None = None
+) -> Span:
     """The one span of ``text`` in ``body``; a ``ValidationError`` when there is none.
 
     ``start`` is the writer's explicit choice of occurrence and must hold the text. Without it,
     ``hint`` (the span a stored row already has) wins while it still holds the text; otherwise
-    the text must occur exactly once. A text that occurs several times is refused with each
-    occurrence and its context, so the writer can say which one they mean.
+    the text must occur exactly once — or, given ``near`` (the words it belongs to), be the one
+    occurrence nearer to it than any other. A text that occurs several times is refused with
+    each occurrence and its context, so the writer can say which one they mean.
     """
     if not text:
         raise ValidationError("The text is empty.", code="required")
@@ -86,9 +89,18 @@ def locate(body: str, text: str, *, start: int | None = None, hint: int | None =
     found = occurrences(body, text)
     if not found:
         raise not_verbatim(body, text)
+    if len(found) > 1 and near is not None:
+        distances = sorted((_distance(Span(o, o + len(text)), near), o) for o in found)
+        if distances[0][0] < distances[1][0]:
+            found = [distances[0][1]]
     if len(found) > 1:
         raise ambiguous(body, text, found)
     return Span(found[0], found[0] + len(text))
+
+
+def _distance(a: Span, b: Span) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(a.start - b.end, b.start - a.end, 0)
 
 
 def not_verbatim(body: str, text: str) -> ValidationError:

@@ -11,9 +11,22 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing.models import (
+    Article,
+    Meeting,
+    Membership,
+    Mention,
+    Official,
+    Organization,
+    Participation,
+    Post,
+    Statement,
+    Topic,
+)
 
-BRIEFING_MODELS = [Organization, Official, Topic, Article, Meeting, Participation, Statement]
+BRIEFING_MODELS = [
+    Organization, Official, Post, Membership, Topic, Article, Mention, Meeting, Participation, Statement,
+]  # fmt: skip
 
 
 DATA = Path(__file__).resolve().parent / "data"

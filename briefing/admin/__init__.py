@@ -15,7 +15,15 @@ from django.utils.html import format_html
 
 from briefing import rules, services
 from briefing.admin.base import ADMIN_REASON, ReadOnlyInline, ServiceAdmin, change_link
-from briefing.admin.forms import ArticleAdminForm, ParticipationFormSet, StatementAdminForm
+from briefing.admin.forms import (
+    ArticleAdminForm,
+    MeetingAdminForm,
+    OfficialAdminForm,
+    ParticipationFormSet,
+    StatementAdminForm,
+)
+from briefing.admin.mentions import MentionInline
+from briefing.admin.posts import MembershipInline
 from briefing.models import (
     Article,
     Meeting,
@@ -81,8 +89,8 @@ class ParticipationInline(admin.TabularInline):
 
     model = Participation
     formset = ParticipationFormSet
-    fields = ["official", "role", "position"]
-    autocomplete_fields = ["official"]
+    fields = ["official", "role", "post", "position"]
+    autocomplete_fields = ["official", "post"]
 
     def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
         # A new meeting has at least two participants; an existing one lists its own.
@@ -103,11 +111,13 @@ class OrganizationAdmin(ServiceAdmin):
 
 @admin.register(Official)
 class OfficialAdmin(ServiceAdmin):
-    """Officials, with their current title and organization."""
+    """Officials, with their current title and organization, and the posts they held when."""
 
+    form = OfficialAdminForm
+    inlines = [MembershipInline]
     list_display = ["name", "title", "organization", "slug"]
     list_select_related = ["organization"]
-    search_fields = ["name", "title", "slug"]
+    search_fields = ["name", "aliases", "title", "slug"]
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organization"]
@@ -134,13 +144,12 @@ class ArticleAdmin(ServiceAdmin):
     """
 
     form = ArticleAdminForm
-
     list_display = ["title", "publisher", "published_on", "statement_count"]
-    search_fields = ["title", "publisher", "slug"]
-    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "original_source", "slug"]
+    list_filter = ["publisher", "original_source"]
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ArticleMeetingInline, StatementInline]
+    inlines = [ArticleMeetingInline, StatementInline, MentionInline]
     # Django 6 makes https the default for scheme-less URLs; editors get it now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -163,9 +172,12 @@ class MeetingAdmin(ServiceAdmin):
     service: one official once, one history record per row written.
     """
 
-    list_display = ["title", "date", "kind", "city", "participant_count"]
+    form = MeetingAdminForm
+    list_display = ["title", "date", "date_precision", "kind", "city", "participant_count"]
     search_fields = ["title", "summary", "location", "city", "slug", "participants__name"]
-    list_filter = ["kind", "city", ("topics", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind", "date_precision", "participants_complete", "city", ("topics", admin.RelatedOnlyFieldListFilter)
+    ]  # fmt: skip
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title", "date"]}
     autocomplete_fields = ["topics", "articles"]
@@ -222,6 +234,7 @@ class StatementAdmin(ServiceAdmin):
     search_fields = ["text", "speaker__name", "meeting__title", "article__title"]
     list_filter = [
         "kind",
+        "attribution",
         ("speaker", admin.RelatedOnlyFieldListFilter),
         ("article", admin.RelatedOnlyFieldListFilter),
     ]
@@ -229,13 +242,25 @@ class StatementAdmin(ServiceAdmin):
     autocomplete_fields = ["article", "speaker", "meeting", "topics"]
     readonly_fields = ["position", "start", "end", "in_context"]
     fieldsets = [
-        (None, {"fields": ["article", "speaker", "meeting", "kind", "text", "occurrence", "topics"]}),
+        (None, {"fields": ["article", "kind", "text", "occurrence", "topics"]}),
+        (
+            "Who said it",
+            {
+                "fields": ["speaker", "attribution", "attribution_text", "attribution_occurrence"],
+                "description": "Leave the speaker empty, with attribution “not attributed”, when the "
+                "article does not say who spoke. The attributing words (“he added”) are optional.",
+            },
+        ),
+        (
+            "When and where",
+            {"fields": ["meeting", "meeting_relation", "date", "date_precision", "date_as_reported"]},
+        ),
         (
             "Place in the article",
             {
-                "fields": ["date", "position", "start", "end", "in_context"],
+                "fields": ["position", "start", "end", "in_context"],
                 "description": "The span (start, end) is located from the text when it is saved, and "
-                "the position follows it; the date is the meeting's when there is a meeting.",
+                "the position follows it; a statement said at its meeting takes the meeting's date.",
             },
         ),
     ]
@@ -245,6 +270,7 @@ class StatementAdmin(ServiceAdmin):
             statement=obj,
             topics=links.get("topics"),
             start=form.cleaned_data.get("occurrence"),
+            attribution_start=form.cleaned_data.get("attribution_occurrence"),
             reason=ADMIN_REASON,
         )
 
@@ -255,15 +281,16 @@ class StatementAdmin(ServiceAdmin):
     def quote(self, statement: Statement) -> str:
         return rules.snippet(statement.text, 90)
 
-    @admin.display(description="speaker", ordering="speaker__name")
-    def speaker_name(self, statement: Statement) -> str:
-        return statement.speaker.name
+    @admin.display(description="speaker", ordering="speaker__name", empty_value="(not attributed)")
+    def speaker_name(self, statement: Statement) -> str | None:
+        return statement.speaker.name if statement.speaker_id else None
 
     @admin.display(description="meeting", ordering="meeting__date", empty_value="—")
     def meeting_title(self, statement: Statement) -> str | None:
-        return (
-            statement.meeting and f"{rules.snippet(statement.meeting.title, 50)} ({statement.meeting.date})"
-        )
+        if statement.meeting is None:
+            return None
+        when = statement.meeting.reported_date.iso() or "date unknown"
+        return f"{rules.snippet(statement.meeting.title, 50)} ({when})"
 
     @admin.display(description="article", ordering="article__title")
     def article_title(self, statement: Statement) -> str:

@@ -6,17 +6,19 @@ from django.db import connection, models
 from django.forms.models import BaseInlineFormSet
 
 from briefing import services, spans
-from briefing.models import Article, Statement
+from briefing.models import Article, Meeting, Mention, Official, Statement
 from briefing.services.statements import locked_article
 
-_FORM_FIELD = {"start": "occurrence"}
+# The services name a chosen occurrence `start`, as the API and fixtures do; the forms' own names.
+_FORM_FIELD = {"start": "occurrence", "attribution_start": "attribution_occurrence"}
 
 
-class StatementAdminForm(forms.ModelForm):
-    """A statement, pinned to its span by ``services.statement_pin`` when the form is validated.
+class SpanForm(forms.ModelForm):
+    """A model form for a row quoted from an article (statement, mention), pinned to its span by
+    the row's service when the form is validated, inside the admin's write transaction.
 
     When the text occurs more than once in the body, the form lists every occurrence in its
-    context and the editor picks one (``occurrence``, its start); the text is never trimmed.
+    context and the editor picks one (``occurrence``); the text is never trimmed.
     """
 
     occurrence = forms.TypedChoiceField(
@@ -25,12 +27,8 @@ class StatementAdminForm(forms.ModelForm):
         empty_value=None,
         widget=forms.RadioSelect,
         label="Which occurrence",
-        help_text="The body holds this text more than once: pick the occurrence the statement is.",
+        help_text="The body holds this text more than once: pick the occurrence meant.",
     )
-
-    class Meta:
-        model = Statement
-        fields = ["article", "speaker", "meeting", "kind", "text", "topics", "date"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,20 +56,103 @@ class StatementAdminForm(forms.ModelForm):
             return self.instance.article.body, self.instance.text
         return None, None
 
+    def pin(self, row) -> None:
+        """The service's pinning of ``row`` (raises its ``ValidationError``)."""
+        raise NotImplementedError
+
     def _post_clean(self):
         super()._post_clean()
-        statement = self.instance
-        if {"article", "text", "meeting"} & set(self.errors) or statement.article_id is None:
+        row = self.instance
+        if {"article", "text", "meeting"} & set(self.errors) or row.article_id is None:
             return
         if connection.in_atomic_block:  # the admin's write transaction: hold the article till saved
-            statement.article = locked_article(statement.article_id)
+            row.article = locked_article(row.article_id)
         try:
-            services.statement_pin(statement=statement, start=self.cleaned_data.get("occurrence"))
+            self.pin(row)
         except ValidationError as exc:
-            # The service names the chosen occurrence `start`, as the API and fixtures do.
             self._update_errors(
                 ValidationError({_FORM_FIELD.get(k, k): v for k, v in exc.error_dict.items()})
             )
+
+
+class StatementAdminForm(SpanForm):
+    """A statement, pinned by ``services.statement_pin``: its text and its attributing words."""
+
+    attribution_occurrence = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label="Attributing words at",
+        help_text="Only if the attributing words occur more than once and the ones nearest the statement "
+        "are not those meant: their offset in the body.",
+    )
+
+    class Meta:
+        model = Statement
+        fields = [
+            "article", "speaker", "attribution", "attribution_text", "meeting", "meeting_relation", "kind",
+            "text", "topics", "date", "date_precision", "date_as_reported",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attribution_text"].strip = False
+
+    def pin(self, row) -> None:
+        services.statement_pin(
+            statement=row,
+            start=self.cleaned_data.get("occurrence"),
+            attribution_start=self.cleaned_data.get("attribution_occurrence"),
+        )
+
+
+class MentionAdminForm(SpanForm):
+    """A mention of an official, pinned by ``services.mention_pin``."""
+
+    class Meta:
+        model = Mention
+        fields = ["article", "official", "text", "name_as_printed", "title_as_given", "honorifics"]
+
+    def pin(self, row) -> None:
+        services.mention_pin(mention=row, start=self.cleaned_data.get("occurrence"))
+
+
+class OfficialAdminForm(forms.ModelForm):
+    """An official; aliases are typed one per line."""
+
+    aliases = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Other names the official goes by, one per line.",
+    )
+
+    class Meta:
+        model = Official
+        fields = ["slug", "name", "aliases", "title", "organization"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["aliases"] = "\n".join(self.instance.aliases or [])
+
+    def clean_aliases(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
+
+
+class MeetingAdminForm(forms.ModelForm):
+    """A meeting; the fields an editor inferred rather than read are ticked."""
+
+    inferred = forms.MultipleChoiceField(
+        required=False,
+        choices=[(name, name) for name in Meeting.INFERABLE],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Fields inferred rather than read in the article (a city taken from the venue).",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "slug", "title", "date", "date_precision", "date_as_reported", "kind", "location", "city",
+            "inferred", "summary", "participants_complete", "topics", "articles",
+        ]  # fmt: skip
 
 
 def _https_formfield(field: models.Field, **kwargs):
@@ -88,7 +169,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         formfield_callback = _https_formfield
         model = Article
-        fields = ["slug", "title", "publisher", "url", "published_on", "body"]
+        fields = ["slug", "title", "publisher", "original_source", "url", "published_on", "body"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

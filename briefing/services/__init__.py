@@ -5,6 +5,8 @@
 - ``statements``: a statement is a verbatim, unambiguous span of its article, numbered in body
   order, written under the article's row lock.
 - ``meetings``: an official takes part once; statements carry their meeting's date.
+- ``mentions``: a mention is a verbatim span naming one official.
+- ``provenance``: every span of an article (statements, attributions, mentions) over a body edit.
 - ``importer`` / ``exporter`` / ``ownership``: article fixtures in and out, and which data an
   import owns (it never destroys an editor's work).
 
@@ -23,6 +25,7 @@ from briefing.services.fixtures import (
 )
 from briefing.services.importer import article_import, fixture_import
 from briefing.services.meetings import meeting_participants_set, meeting_save, participants_check
+from briefing.services.mentions import mention_pin, mention_save, mentions_create
 from briefing.services.records import record_delete, record_save
 from briefing.services.statements import (
     NewStatement,
@@ -47,6 +50,9 @@ __all__ = [
     "fixture_validate",
     "meeting_participants_set",
     "meeting_save",
+    "mention_pin",
+    "mention_save",
+    "mentions_create",
     "participants_check",
     "record_delete",
     "record_save",

@@ -87,15 +87,34 @@ def fixture_read(path: Path | str) -> Any:
         raise FixtureError(path, "file", None, f"cannot be read as JSON: {exc}") from exc
 
 
-def fixture_validate(data: Any, source: Path | str) -> None:
-    """Refuse ``data`` unless it matches the fixture schema, naming the first record at fault."""
-    validator = _fixture_validator(settings.FIXTURE_SCHEMA_PATH)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is None:
-        return
-    parts = list(error.absolute_path)
-    field_name = parts.pop() if parts and isinstance(parts[-1], str) else None
-    record = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
-    raise FixtureError(
-        source, record or "(top level)", field_name, f"does not match the schema: {error.message}"
-    )
+def fixture_validate(data: Any, source: Path | str) -> dict:
+    """``data`` as a version-2 fixture, once it matches its version's schema; a ``FixtureError``
+    naming the first record at fault otherwise. A version-1 file is upgraded (``fixture_upgrade``).
+    """
+    version = data.get("format", 1) if isinstance(data, dict) else 2
+    if version not in (1, 2):
+        raise FixtureError(source, "(top level)", "format", f"unknown fixture format {version!r}: write 2.")
+    path = settings.FIXTURE_SCHEMA_PATH if version == 2 else settings.FIXTURE_SCHEMA_V1_PATH
+    error = jsonschema.exceptions.best_match(_fixture_validator(path).iter_errors(data))
+    if error is not None:
+        parts = list(error.absolute_path)
+        field_name = parts.pop() if parts and isinstance(parts[-1], str) else None
+        record = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+        raise FixtureError(
+            source, record or "(top level)", field_name, f"does not match the schema: {error.message}"
+        )
+    return data if version == 2 else fixture_upgrade(data)
+
+
+def fixture_upgrade(data: dict) -> dict:
+    """A version-1 fixture as version 2: the same records, saying what version 1 could not.
+
+    Version 1 knew only exact meeting dates and complete participant lists, and did not record
+    how statements were attributed: the upgrade leaves ``attribution`` out (stored as not
+    recorded) and keeps everything else as it was, so the import writes the same rows.
+    """
+    upgraded = {"format": 2, **{k: v for k, v in data.items() if k != "$schema"}}
+    if "$schema" in data:
+        upgraded = {"$schema": data["$schema"], **upgraded}
+    upgraded["statements"] = [dict(row) for row in data["statements"]]
+    return upgraded

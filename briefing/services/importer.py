@@ -14,19 +14,22 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from briefing.models import Article, Meeting, Official, Organization, Participation, Topic
+from briefing.models import Article, Meeting, Membership, Official, Organization, Participation, Post, Topic
 from briefing.services import meetings
 from briefing.services.fixtures import FixtureError, ImportReport, fixture_read, fixture_validate
-from briefing.services.import_statements import StatementsImport
+from briefing.services.import_statements import QuotedImport
 from briefing.services.ownership import Ledger, merge
 
 # The shared records a fixture names, in the order they can refer to each other.
 _DIRECTORY = (
     (Organization, "organizations", {"parent": Organization}),
     (Official, "officials", {"organization": Organization}),
+    (Post, "posts", {"organization": Organization}),
     (Topic, "topics", {"parent": Topic}),
 )
-_MEETING_FIELDS = ("title", "date", "kind", "location", "city", "summary")
+_MEETING_FIELDS = (
+    "title", "date_as_reported", "kind", "location", "city", "summary", "participants_complete", "inferred",
+)  # fmt: skip
 
 
 def article_import(*, path: Path | str, dry_run: bool = False) -> ImportReport:
@@ -45,7 +48,7 @@ def fixture_import(*, data: Any, source: Path | str, dry_run: bool = False) -> I
     speaker and text), so importing the same file twice changes nothing and a corrected file
     updates what it still owns. With ``dry_run`` everything is validated, then rolled back.
     """
-    fixture_validate(data, source)
+    data = fixture_validate(data, source)
     importer = _FixtureImporter(data, source)
     importer.check()
     try:
@@ -58,7 +61,7 @@ def fixture_import(*, data: Any, source: Path | str, dry_run: bool = False) -> I
     return importer.report
 
 
-class _FixtureImporter(StatementsImport):
+class _FixtureImporter(QuotedImport):
     """One fixture's import: checks, then upserts in dependency order, reporting each outcome."""
 
     def __init__(self, data: dict, source: Path | str):
@@ -70,7 +73,7 @@ class _FixtureImporter(StatementsImport):
 
     def check(self) -> None:
         """Refuse a file that contradicts itself, before anything is read from the database."""
-        self.check_statements()
+        self.check_quoted()
         for i, meeting in enumerate(self.data.get("meetings", [])):
             try:
                 meetings.participants_check([p["official"] for p in meeting["participants"]])
@@ -93,7 +96,8 @@ class _FixtureImporter(StatementsImport):
             self._import_meeting(article, i, row) for i, row in enumerate(self.data.get("meetings", []))
         ]
         self._drop_meetings(article, meeting_rows)
-        self._import_statements(article, new_body)
+        self._import_memberships()
+        self._import_quoted(article, new_body)
         self.ledger.save()
 
     def _load_rows(self) -> None:
@@ -102,10 +106,14 @@ class _FixtureImporter(StatementsImport):
         meeting_rows, statement_rows = data.get("meetings", []), data["statements"]
         named = {
             Organization: [r.get(k) for r in data.get("organizations", []) for k in ("slug", "parent")]
-            + [r.get("organization") for r in data.get("officials", [])],
+            + [r.get("organization") for key in ("officials", "posts") for r in data.get(key, [])],
             Official: [r["slug"] for r in data.get("officials", [])]
             + [p["official"] for m in meeting_rows for p in m["participants"]]
-            + [s["speaker"] for s in statement_rows],
+            + [s["speaker"] for s in statement_rows]
+            + [r["official"] for key in ("mentions", "memberships") for r in data.get(key, [])],
+            Post: [r["slug"] for r in data.get("posts", [])]
+            + [r["post"] for r in data.get("memberships", [])]
+            + [p.get("post") for m in meeting_rows for p in m["participants"]],
             Topic: [r.get(k) for r in data.get("topics", []) for k in ("slug", "parent")]
             + [t for r in (*meeting_rows, *statement_rows) for t in r.get("topics", [])],
             Meeting: [m["slug"] for m in meeting_rows] + [s.get("meeting") for s in statement_rows],
@@ -154,7 +162,8 @@ class _FixtureImporter(StatementsImport):
     def _import_meeting(self, article: Article, i: int, row: dict) -> Meeting | None:
         record = f"meetings[{i}]"
         wanted = {name: row[name] for name in _MEETING_FIELDS if name in row}
-        wanted["date"] = self._date(row["date"], record, "date")
+        when = self._partial_date(row["date"], record, "date")
+        wanted["date"], wanted["date_precision"] = when.start, when.precision
         wanted["topics"] = [
             self._ref(Topic, slug, f"{record}.topics[{j}]") for j, slug in enumerate(row.get("topics", []))
         ]
@@ -178,6 +187,8 @@ class _FixtureImporter(StatementsImport):
             listed.add(official.pk)
             key = f"{row['slug']}/{entry['official']}"
             wanted = {"role": entry["role"], "position": j}
+            if "post" in entry:
+                wanted["post"] = self._ref(Post, entry["post"], where, "post")
             stored = existing.get(official.pk)
             if stored is None and self.ledger.get(Participation, key) is None:
                 stored = Participation(meeting=meeting, official=official)
@@ -188,6 +199,25 @@ class _FixtureImporter(StatementsImport):
                 self._drop(
                     Participation, participation, owned.get(participation.pk), f"{record}.participants"
                 )
+
+    def _import_memberships(self) -> None:
+        """Dated holdings of posts, known by official, post and first day."""
+        for i, row in enumerate(self.data.get("memberships", [])):
+            record = f"memberships[{i}]"
+            official = self._ref(Official, row["official"], record, "official")
+            post = self._ref(Post, row["post"], record, "post")
+            if official is None or post is None:
+                continue
+            start = self._date(row.get("start_date"), record, "start_date")
+            wanted = {
+                "end_date": self._date(row.get("end_date"), record, "end_date"),
+                "source": row.get("source", ""),
+            }
+            key = f"{row['official']}/{row['post']}/{row.get('start_date') or ''}"
+            stored = Membership.objects.filter(official=official, post=post, start_date=start).first()
+            if stored is None and self.ledger.get(Membership, key) is None:
+                stored = Membership(official=official, post=post, start_date=start)
+            self._upsert(Membership, record, key, stored, wanted)
 
     def _drop_meetings(self, article: Article, kept: list[Meeting | None]) -> None:
         """Unlink this article from owned meetings the fixture no longer reports."""

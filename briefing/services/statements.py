@@ -28,24 +28,50 @@ def locked_article(article_id: int) -> Article:
     return Article.objects.select_for_update().get(pk=article_id)
 
 
-def statement_pin(*, statement: Statement, start: int | None = None, body: str | None = None) -> None:
-    """Give ``statement`` its span in ``body`` (default: its article's) and the meeting's date.
+def statement_pin(
+    *,
+    statement: Statement,
+    start: int | None = None,
+    attribution_start: int | None = None,
+    body: str | None = None,
+) -> None:
+    """Give ``statement`` its spans in ``body`` (default: its article's) and its meeting's date.
 
-    ``start`` is the writer's choice among several occurrences; without it the statement keeps
-    the span it has while that still holds the text, else the text must occur once. Raises a
-    ``ValidationError`` naming ``text`` (not in the body, several times) or ``start``.
+    The text, and the attributing words when there are any, must each be a verbatim span:
+    ``start`` / ``attribution_start`` choose among several occurrences; without them a stored
+    span is kept while it still holds its text, else the text must occur once — and attributing
+    words (`he said` recurs) are the occurrence nearest the statement. A statement said at its
+    meeting takes the meeting's date. Raises a ``ValidationError`` naming the field.
     """
-    if statement.meeting_id is not None:
-        statement.date = statement.meeting.date
-    if not statement.text or statement.article_id is None:
+    statement.clean()  # the relation to the meeting, the date's period
+    if statement.meeting_id is not None and statement.meeting_relation == Statement.Relation.AT:
+        statement.set_reported_date(statement.meeting.reported_date)
+        statement.date_as_reported = statement.date_as_reported or statement.meeting.date_as_reported
+    if statement.article_id is None:
         return  # full_clean reports the missing field
     body = statement.article.body if body is None else body
-    hint = None if statement._state.adding else statement.start
+    errors = {}
     try:
-        span = spans.locate(body, statement.text, start=start, hint=hint)
+        span = spans.locate(
+            body, statement.text, start=start, hint=None if statement._state.adding else statement.start
+        )
+        statement.start, statement.end = span.start, span.end
     except ValidationError as exc:
-        raise ValidationError({"start" if exc.code == "not_at_start" else "text": exc}) from exc
-    statement.start, statement.end = span.start, span.end
+        errors["start" if exc.code == "not_at_start" else "text"] = exc
+    if not statement.attribution_text:
+        statement.attribution_start = statement.attribution_end = None
+    else:
+        hint = None if statement._state.adding else statement.attribution_start
+        try:
+            span = spans.locate(
+                body, statement.attribution_text, start=attribution_start, hint=hint,
+                near=None if "text" in errors else spans.Span(statement.start, statement.end),
+            )  # fmt: skip
+            statement.attribution_start, statement.attribution_end = span.start, span.end
+        except ValidationError as exc:
+            errors["attribution_start" if exc.code == "not_at_start" else "attribution_text"] = exc
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic(savepoint=False)
@@ -54,12 +80,13 @@ def statement_save(
     statement: Statement,
     topics: Iterable[Topic] | None = None,
     start: int | None = None,
+    attribution_start: int | None = None,
     reason: str | None = None,
 ) -> Statement:
-    """Create or change one statement: lock its article, pin the span, save, renumber the article."""
+    """Create or change one statement: lock its article, pin the spans, save, renumber the article."""
     if statement.article_id is not None:
         statement.article = locked_article(statement.article_id)
-    statement_pin(statement=statement, start=start)
+    statement_pin(statement=statement, start=start, attribution_start=attribution_start)
     if statement.position is None:
         statement.position = _UNNUMBERED  # numbered below, before the write ends
     save_in_transaction(instance=statement, m2m=None if topics is None else {"topics": topics}, reason=reason)
@@ -79,11 +106,12 @@ def statement_delete(*, statement: Statement, reason: str | None = None) -> None
 
 @dataclass
 class NewStatement:
-    """A statement to create with others of its article, and the writer's choice of occurrence."""
+    """A statement to create with others of its article, and the writer's choice of occurrences."""
 
     statement: Statement
     topics: Sequence[Topic] = ()
     start: int | None = None
+    attribution_start: int | None = None
 
 
 def statements_create(*, article: Article, new: Sequence[NewStatement], reason: str | None = None) -> None:
@@ -98,7 +126,9 @@ def statements_create(*, article: Article, new: Sequence[NewStatement], reason: 
         item.statement.article = article
         item.statement.position = _UNNUMBERED + index
         try:
-            statement_pin(statement=item.statement, start=item.start)
+            statement_pin(
+                statement=item.statement, start=item.start, attribution_start=item.attribution_start
+            )
             full_clean(item.statement, fetched=["article", "speaker", "meeting"])
         except ValidationError as exc:
             exc.params = {**(getattr(exc, "params", None) or {}), "index": index}
@@ -120,74 +150,6 @@ def renumber(*, article: Article) -> None:
         return
     Statement.objects.filter(pk__in=moved).update(position=models.F("position") + _RENUMBER_OFFSET)
     Statement.objects.bulk_update([Statement(pk=pk, position=n) for pk, n in moved.items()], ["position"])
-
-
-def spans_moved(
-    *, article: Article, body: str, pinned: dict[int, spans.Span] | None = None
-) -> list[tuple[Statement, spans.Span]]:
-    """Where each of the article's statements stands in ``body``; refuse a body that loses one.
-
-    ``pinned`` gives, by statement id, spans the writer chose in the new body (the importer's
-    fixture says where its statements stand); they must hold their text. The refusal (on
-    ``body``) names every statement that would no longer be verbatim or would become
-    ambiguous, with the reason for each.
-    """
-    pinned = pinned or {}
-    statements = list(article.statements.order_by("position").only("pk", "position", "text", "start", "end"))
-    free = [s for s in statements if s.pk not in pinned]
-    found = dict(
-        zip(
-            (s.pk for s in free),
-            spans.remap(article.body, body, [(s.start, s.end, s.text) for s in free]),
-            strict=True,
-        )
-    )
-    for statement in statements:
-        if statement.pk in pinned:
-            span = pinned[statement.pk]
-            found[statement.pk] = (
-                span
-                if body[span.start : span.end] == statement.text
-                else spans.not_verbatim(body, statement.text)
-            )
-    results = [found[s.pk] for s in statements]
-    refused = [
-        ValidationError(
-            "Statement #%(position)s (id %(id)s) “%(snippet)s”: %(reason)s",
-            code=result.code,
-            params={
-                "position": statement.position,
-                "id": statement.pk,
-                "snippet": rules.snippet(statement.text),
-                "reason": " ".join(result.messages),
-            },
-        )
-        for statement, result in zip(statements, results, strict=True)
-        if isinstance(result, ValidationError)
-    ]
-    if refused:
-        raise ValidationError({"body": refused})
-    return [
-        (statement, span)
-        for statement, span in zip(statements, results, strict=True)
-        if (statement.start, statement.end) != (span.start, span.end)
-    ]
-
-
-def spans_move(*, moves: list[tuple[Statement, spans.Span]], reason: str | None) -> None:
-    """Store the new spans ``spans_moved`` found, with a history record for each moved statement."""
-    if not moves:
-        return
-    moved = []
-    for statement, span in moves:
-        statement.start, statement.end = span.start, span.end
-        statement._change_reason = reason
-        moved.append(statement)
-    Statement.objects.bulk_update(moved, ["start", "end"])
-    stored = list(Statement.objects.filter(pk__in=[s.pk for s in moved]))
-    for statement in stored:
-        statement._change_reason = reason
-    Statement.history.bulk_history_create(stored)
 
 
 def _insert(new: Sequence[NewStatement], reason: str | None) -> None:

@@ -8,7 +8,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing import services
+from briefing.models import (
+    Article,
+    Meeting,
+    Membership,
+    Mention,
+    Official,
+    Organization,
+    Participation,
+    Post,
+    Statement,
+    Topic,
+)
 from tests import factories
 from tests.admin_forms import admin_url, form_data
 from tests.conftest import BRIEFING_MODELS, SEED_SLUG
@@ -49,8 +61,23 @@ def test_editor_sees_exactly_the_briefing_models_on_the_admin_index(editor_clien
     assert listed == {model.__name__ for model in BRIEFING_MODELS}
 
 
+@pytest.fixture
+def one_of_each():
+    """A row of every briefing model: the seed copy may name no post, membership or mention."""
+    article = Article.objects.get(slug=SEED_SLUG)
+    official = Official.objects.get(slug="antony-blinken")
+    post, _ = Post.objects.get_or_create(
+        slug="us-secretary-of-state", defaults={"label": "US Secretary of State"}
+    )
+    if not Membership.objects.exists():
+        Membership.objects.create(official=official, post=post)
+    if not Mention.objects.exists():
+        mention = Mention(article=article, official=official, text="Antony Blinken")
+        services.mention_save(mention=mention, start=article.body.index("Antony Blinken"))
+
+
 @pytest.mark.parametrize("model", BRIEFING_MODELS, ids=lambda m: m.__name__)
-def test_editor_changelist_lists_every_row(editor_client, model):
+def test_editor_changelist_lists_every_row(editor_client, model, one_of_each):
     response = editor_client.get(admin_url(model, "changelist"))
 
     assert response.status_code == 200
@@ -80,7 +107,7 @@ def test_editor_changelist_search_finds_matching_rows(editor_client, model, term
 
 @pytest.mark.parametrize("model", BRIEFING_MODELS, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("view", ["change", "history"])
-def test_editor_opens_change_and_history_pages(editor_client, model, view):
+def test_editor_opens_change_and_history_pages(editor_client, model, view, one_of_each):
     obj = model.objects.first()
 
     response = editor_client.get(admin_url(model, view, obj.pk))
@@ -226,13 +253,14 @@ def test_article_page_lists_its_meetings_and_statements_with_links(editor_client
 
     response = editor_client.get(admin_url(Article, "change", article.pk))
 
-    meetings, statements = response.context["inline_admin_formsets"]
+    meetings, statements, mentions = response.context["inline_admin_formsets"]
     reported = Meeting.articles.through.objects.filter(article=article).order_by("pk")
     assert [form.instance.meeting_id for form in meetings.formset.forms] == [
         link.meeting_id for link in reported
     ]
     assert len(meetings.formset.forms) == 4
     assert len(statements.formset.forms) == article.statements.count() == 40
+    assert len(mentions.formset.forms) == article.mentions.count()
     html = response.content.decode()
     for meeting in article.meetings.all():
         assert f'href="{admin_url(Meeting, "change", meeting.pk)}"' in html
@@ -278,15 +306,9 @@ def test_statement_form_shows_the_computed_span_read_only(editor_client):
 
     form = response.context["adminform"].form
     assert set(form.fields) == {
-        "article",
-        "speaker",
-        "meeting",
-        "kind",
-        "text",
-        "occurrence",
-        "topics",
-        "date",
-    }
+        "article", "kind", "text", "occurrence", "topics", "speaker", "attribution", "attribution_text",
+        "attribution_occurrence", "meeting", "meeting_relation", "date", "date_precision", "date_as_reported",
+    }  # fmt: skip
     fields = [field for fieldset in response.context["adminform"] for line in fieldset for field in line]
     assert {field.field["field"] for field in fields if field.is_readonly} == {
         "position",
@@ -385,7 +407,18 @@ def test_editors_group_has_exactly_add_change_and_view_on_briefing_models():
 
     assert {(p.content_type.app_label, p.codename) for p in permissions} == {
         ("briefing", f"{action}_{model}")
-        for model in ["organization", "official", "article", "topic", "meeting", "participation", "statement"]
+        for model in [
+            "organization",
+            "official",
+            "post",
+            "membership",
+            "article",
+            "mention",
+            "topic",
+            "meeting",
+            "participation",
+            "statement",
+        ]
         for action in ["add", "change", "view"]
     }
 

@@ -5,6 +5,7 @@ import json
 
 import jsonschema
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -33,12 +34,10 @@ def write_fixture(tmp_path):
 
 
 @pytest.mark.parametrize("path", [*fixture_paths(SEED_PATH.parent)], ids=lambda p: p.name)
-def test_fixture_files_match_the_json_schema(path):
-    jsonschema.validate(
-        json.loads(path.read_text(encoding="utf-8")),
-        fixture_schema(),
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-    )
+def test_fixture_files_match_the_json_schema_of_their_format(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    schema = fixture_schema() if data.get("format") == 2 else fixture_schema(settings.FIXTURE_SCHEMA_V1_PATH)
+    jsonschema.validate(data, schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def test_schema_enums_match_the_model_choices():

@@ -144,22 +144,42 @@ def test_seeding_two_fixtures_that_name_one_official_differently_twice_changes_n
 
 
 def _normalised(fixture: dict) -> dict:
-    """A fixture as data: records keyed by slug, links as sets, defaults filled in."""
+    """A fixture as data, in format version 2: records keyed by slug, links as sets, defaults
+    filled in, offsets only where the file gives them."""
+    fixture = services.fixtures.fixture_upgrade(fixture) if fixture.get("format", 1) == 1 else fixture
     defaults = {
         "organizations": {"abbreviation": "", "kind": "other", "parent": None},
-        "officials": {"title": "", "organization": None},
+        "officials": {"aliases": [], "title": "", "organization": None},
+        "posts": {"organization": None},
         "topics": {"description": "", "parent": None},
-        "meetings": {"location": "", "city": "", "summary": "", "topics": []},
-    }
+        "meetings": {
+            "location": "", "city": "", "summary": "", "topics": [], "date_as_reported": "",
+            "participants_complete": True, "inferred": [],
+        },
+    }  # fmt: skip
     data = {
         key: {row["slug"]: {**defaults[key], **row} for row in fixture.get(key, [])}
-        for key in ("organizations", "officials", "topics", "meetings")
+        for key in ("organizations", "officials", "posts", "topics", "meetings")
     }
     for meeting in data["meetings"].values():
         meeting["topics"] = sorted(meeting["topics"])
-    data["article"] = {"publisher": "", "url": "", "published_on": None, **fixture["article"]}
+        meeting["participants"] = [{"post": None, **p} for p in meeting["participants"]]
+    data["article"] = {
+        "publisher": "",
+        "original_source": "",
+        "url": "",
+        "published_on": None,
+        **fixture["article"],
+    }
+    data["memberships"] = [
+        {"start_date": None, "end_date": None, "source": "", **m} for m in fixture.get("memberships", [])
+    ]
+    data["mentions"] = [
+        {"name_as_printed": "", "title_as_given": "", "honorifics": "", **m}
+        for m in fixture.get("mentions", [])
+    ]
     data["statements"] = [
-        {"meeting": None, "topics": [], **{k: v for k, v in row.items() if k != "start"}}
+        {"meeting": None, "topics": [], **({"meeting_relation": "at"} if row.get("meeting") else {}), **row}
         for row in fixture["statements"]
     ]
     for row in data["statements"]:
