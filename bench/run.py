@@ -108,6 +108,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--server-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (no database)."
     )
+    parser.add_argument(
+        "--database-prefix",
+        default=corpus_db.DEFAULT_PREFIX,
+        help="Name prefix of the bench databases (default briefing_bench: briefing_bench_large, …); "
+        "engineers sharing a PostgreSQL server each use their own.",
+    )
     parser.add_argument("--results", type=Path, help="Results file (default bench/results/<size>.json).")
     parser.add_argument(
         "--quick", action="store_true", help="Smoke run: 5 s runs, 1 round, 2,000-request memory run."
@@ -155,13 +161,23 @@ def run(args: argparse.Namespace) -> dict:
     print(f"[1/6] Corpus database ({args.size})", flush=True)
     base_env = production_env("")
     corpus = corpus_db.ensure_corpus(
-        size=args.size, seed=args.seed, rebuild=args.rebuild, server_url=args.server_url, env=base_env
+        size=args.size,
+        seed=args.seed,
+        rebuild=args.rebuild,
+        server_url=args.server_url,
+        env=base_env,
+        prefix=args.database_prefix,
     )
     reference = None
     if args.size != "large":
         # The xlarge target compares with large, measured in the same run.
         reference = corpus_db.ensure_corpus(
-            size="large", seed=args.seed, rebuild=False, server_url=args.server_url, env=base_env
+            size="large",
+            seed=args.seed,
+            rebuild=False,
+            server_url=args.server_url,
+            env=base_env,
+            prefix=args.database_prefix,
         )
     facts = corpus_db.pick_parameters(
         corpus["url"], official=args.official, topic=args.topic, search=args.search

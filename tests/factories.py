@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from briefing.models import Article, Meeting, Official, Participation, Statement, Topic
+from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -63,3 +63,11 @@ def statement_for(article: Article, speaker: Official, meeting: Meeting | None =
     statement.full_clean()
     statement.save()
     return statement
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    slug = factory.Sequence(lambda n: f"synthetic-organization-{n}")
+    name = factory.Sequence(lambda n: f"Organization {n}")
