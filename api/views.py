@@ -5,13 +5,11 @@ Reads are open to everyone; writes need a user with the matching Django model pe
 the object's full representation and its ``ETag``, and honour ``If-Match`` (412 when stale).
 """
 
-import datetime
 import hashlib
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Prefetch, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from drf_orjson_renderer.renderers import ORJSONRenderer as JSONRenderer
@@ -28,7 +26,16 @@ from api.representation import Representation, represent
 from api.serializers import briefings as briefing_serializers
 from briefing import dossiers, history, services
 from briefing.facets import MEETING_FACETS, STATEMENT_FACETS
-from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing.models import (
+    Article,
+    Meeting,
+    Official,
+    Organization,
+    Participation,
+    Statement,
+    Topic,
+    statement_sort_date,
+)
 
 # Rows of a CSV export serialized at a time (each batch costs the list's fixed queries).
 CSV_BATCH = 500
@@ -300,7 +307,7 @@ class MeetingViewSet(BriefingViewSet):
 class StatementViewSet(BriefingViewSet):
     """Statements: who said what, verbatim, with its span in the source article."""
 
-    queryset = Statement.objects.annotate(sort_date=Coalesce("date", Value(datetime.date.min)))
+    queryset = Statement.objects.annotate(sort_date=statement_sort_date())
     lookup_value_regex = r"[0-9]+"
     write_serializer_class = serializers.StatementWriteSerializer
     serializer_class = serializers.StatementSerializer

@@ -7,10 +7,12 @@ The domain rules that guard this live here (``clean()`` and named constraints) a
 ``full_clean()``.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -25,6 +27,11 @@ def related_count(model: type[models.Model], field: str) -> Coalesce:
     """
     counted = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
     return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")[:1]), 0)
+
+
+def statement_sort_date() -> Coalesce:
+    """A statement's date for sorting: undated statements sort as the oldest (and it is indexed)."""
+    return Coalesce("date", Value(datetime.date.min))
 
 
 class WordSearchQuerySet(models.QuerySet):
@@ -450,6 +457,9 @@ class Statement(models.Model):
         indexes = [
             models.Index(fields=["date", "id"], name="briefing_statement_date_id"),
             models.Index(fields=["speaker", "date"], name="briefing_statement_spk_date"),
+            # Newest first (read backwards): the statement list, and a speaker's latest.
+            models.Index(statement_sort_date(), F("id"), name="briefing_statement_sort_date"),
+            models.Index(F("speaker"), statement_sort_date(), F("id"), name="briefing_statement_spk_sort"),
         ]
 
     def __str__(self) -> str:

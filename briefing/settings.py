@@ -212,9 +212,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A runaway query is cancelled (and answered 503 by api.middleware) well before gunicorn's
     # worker timeout would kill the worker.
     _statement_timeout = env.int("DB_STATEMENT_TIMEOUT_MS", default=5000)
+    # No parallel workers by default: the API's paged reads are planned without them anyway, and
+    # on a small, busy server the cores they would take are serving other requests.
+    _parallel_workers = env.int("DB_PARALLEL_WORKERS", default=0)
     _db_options = DATABASES["default"]["OPTIONS"]
     _db_options["options"] = " ".join(
-        filter(None, [_db_options.get("options"), f"-c statement_timeout={_statement_timeout}"])
+        filter(
+            None,
+            [
+                _db_options.get("options"),
+                f"-c statement_timeout={_statement_timeout}",
+                f"-c max_parallel_workers_per_gather={_parallel_workers}",
+            ],
+        )
     )
 
 # Throttle counters live in a cache shared by every worker and instance (a per-process cache

@@ -8,15 +8,15 @@ way, so a list item and its detail cannot disagree.
 """
 
 from api.representation.compiler import RepresentationError
-from api.representation.declare import CountField, NestedList, count_of, nested
+from api.representation.declare import CountField, NestedList, RelatedCount, nested
 from api.representation.loader import Representation, represent
 
 __all__ = [
     "CountField",
     "NestedList",
+    "RelatedCount",
     "Representation",
     "RepresentationError",
-    "count_of",
     "nested",
     "represent",
 ]

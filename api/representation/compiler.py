@@ -65,6 +65,8 @@ class NestedLoad:
     key: int
     ordering: tuple
     limit: int | None
+    #: Its SQL, compiled once per database (see loader.related_rows).
+    statements: dict = field(default_factory=dict)
 
 
 class Query:
@@ -79,6 +81,7 @@ class Query:
         self.constants: dict[str, object] = {}
         self.build = None  # the row-to-value function, set by Compiler.finish
         self.source = ""
+        self.by_key: NestedLoad | None = None
 
     def column(self, path: str) -> int:
         """The index of ``path`` in this query's rows (added once)."""
@@ -112,11 +115,20 @@ class Compiler:
         self.links = Links()
 
     def root(self, serializer: serializers.BaseSerializer, names) -> Query:
-        """The query of ``serializer``'s model for the top-level fields ``names``."""
+        """The query of ``serializer``'s model for the top-level fields ``names``.
+
+        When its rows need joins, it also gets ``by_key``: the same columns loaded by primary
+        key, for pages found by their keys alone (see loader.Representation.rows).
+        """
         model = serializer.Meta.model
         query = Query(model, self.links)
-        source = self.object_source(serializer, model, "", query, names)
-        return self.finish(query, source)
+        query = self.finish(query, self.object_source(serializer, model, "", query, names))
+        if any(LOOKUP_SEP in column for column in query.columns):
+            keyed = Query(model, self.links)
+            keyed.column(model._meta.pk.name)
+            item = self.object_source(serializer, model, "", keyed, names)
+            query.by_key = NestedLoad(name="", query=self.finish(keyed, item), key=0, ordering=(), limit=None)
+        return query
 
     def finish(self, query: Query, source: str) -> Query:
         """Generate the query's row function from the expression ``source``."""
@@ -192,10 +204,12 @@ class Compiler:
         """A nested object over a foreign key (or ``source="*"``): inlined into this query."""
         if declared.source == "*":
             return self.object_source(declared, model, prefix, query)
-        path, _model_field, target = resolve(model, declared.source_attrs, prefix)
+        path, model_field, target = resolve(model, declared.source_attrs, prefix)
         if target is None:
             raise RepresentationError("a nested object must be reached through a foreign key")
-        inner = self.object_source(declared, target, path + LOOKUP_SEP, query)
+        # Its columns through the relation's name (`speaker__name`), its presence by the key.
+        join = path.removesuffix(model_field.attname) + model_field.name
+        inner = self.object_source(declared, target, join + LOOKUP_SEP, query)
         return f"(None if r[{query.column(path)}] is None else {inner})"
 
     def nested_source(self, declared, model, prefix, query) -> str:

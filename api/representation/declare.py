@@ -6,8 +6,7 @@ bound or count.
 """
 
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Expression, F
 from rest_framework import serializers
 
 
@@ -40,14 +39,33 @@ def nested(child: type[serializers.BaseSerializer], *, order_by=(), limit: int |
     return NestedList(child=child(), order_by=order_by, limit=limit, **kwargs)
 
 
-def count_of(model: type[models.Model], field: str, outer: str = "pk") -> Coalesce:
-    """How many ``model`` rows have ``field`` pointing at ``outer`` of the outer row (a subquery).
+class RelatedCount(Expression):
+    """How many ``model`` rows have ``field`` pointing at the outer row's ``outer`` (a subquery).
 
-    Cheaper than ``annotate(Count(...))`` on a paged query: PostgreSQL would aggregate the whole
-    related table before applying the page's LIMIT.
+    ``(SELECT COUNT(*) FROM related WHERE related.fk = outer.pk)``: PostgreSQL answers it from
+    the foreign key's index for just the rows of a page, where ``annotate(Count(...))`` would
+    aggregate the whole related table before the page's LIMIT. Written as one expression rather
+    than Django's ``Subquery(...)`` idiom because resolving that costs more per request than the
+    count itself.
     """
-    counted = model._default_manager.filter(**{field: OuterRef(outer)}).order_by().values(field)
-    return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")[:1]), 0)
+
+    def __init__(self, model: type[models.Model], field: str, outer: str = "pk"):
+        super().__init__(output_field=models.IntegerField())
+        self.counted_model, self.counted_field = model, field
+        self.outer = F(outer)
+
+    def get_source_expressions(self):
+        return [self.outer]
+
+    def set_source_expressions(self, exprs):
+        (self.outer,) = exprs
+
+    def as_sql(self, compiler, connection):
+        outer, params = compiler.compile(self.outer)
+        table = connection.ops.quote_name(self.counted_model._meta.db_table)
+        column = connection.ops.quote_name(self.counted_model._meta.get_field(self.counted_field).column)
+        # Its own alias: the related table may be the outer one (a topic's children).
+        return f"(SELECT COUNT(*) FROM {table} repr_counted WHERE repr_counted.{column} = {outer})", params
 
 
 class CountField(serializers.IntegerField):
@@ -58,9 +76,9 @@ class CountField(serializers.IntegerField):
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
-    def expression(self, outer: str = "pk") -> Coalesce:
+    def expression(self, outer: str = "pk") -> RelatedCount:
         """The count for the row whose primary key is at ``outer`` in the outer query."""
-        return count_of(self.count_model, self.count_field, outer)
+        return RelatedCount(self.count_model, self.count_field, outer)
 
     def get_attribute(self, instance):
         # DRF's own rendering of a plain instance counts with one query; compiled loading

@@ -13,8 +13,11 @@ own ``to_representation`` gives (tests/api/test_representations.py compares the 
 """
 
 import functools
+import json
+from dataclasses import dataclass
 
-from django.db.models import F, Window
+from django.db import connection
+from django.db.models import F, Lookup, Window
 from django.db.models.functions import RowNumber
 
 from api.representation.compiler import Compiler, NestedLoad, Query
@@ -48,25 +51,49 @@ class Representation:
         return compiled
 
     def rows(self, queryset, names=None, keep=()):
-        """``queryset`` narrowed to the columns of ``names`` (default all), plus ``keep``, as named rows."""
+        """``queryset`` narrowed to what ``build`` needs of each row, plus ``keep``, as named rows.
+
+        Rows that need joins (a statement's speaker, article, meeting) are found by their keys
+        alone, and loaded by key once the page is known: PostgreSQL would otherwise join every
+        row it sorts before keeping a page of them (all thousand ranked matches of a search).
+        """
         query = self.query(self.field_names if names is None else names)
-        if query.annotations:
-            queryset = queryset.annotate(**query.annotations)
-        columns = list(query.columns)
-        columns += [name for name in dict.fromkeys(keep) if name not in columns]
-        return queryset.values_list(*columns, named=True)
+        if query.by_key is not None:
+            key = query.by_key.query.columns[0]
+            return queryset.values_list(
+                key, *[name for name in dict.fromkeys(keep) if name != key], named=True
+            )
+        return narrowed(queryset, query, keep)
 
     def build(self, rows, request, names=None) -> list[dict]:
         """The representations of ``rows`` (from ``rows()`` with the same ``names``)."""
         query = self.query(self.field_names if names is None else names)
-        urls = tuple(part for view_name, kwarg in self._compiler.links.patterns
-                     for part in link_template(request, view_name, kwarg))  # fmt: skip
-        return materialize(query, rows if isinstance(rows, list) else list(rows), urls)
+        rows, urls = list(rows), self.urls(request)
+        if query.by_key is not None and rows:
+            keys = [row[0] for row in rows]
+            found = {row[0]: row for row in related_rows(query.by_key, set(keys))}
+            return materialize(query.by_key.query, [found[key] for key in keys if key in found], urls)
+        return materialize(query, rows, urls)
 
     def one(self, queryset, request, names=None) -> dict | None:
         """The representation of the single object ``queryset`` selects, or ``None``."""
-        found = list(self.rows(queryset, names)[:1])
-        return self.build(found, request, names)[0] if found else None
+        query = self.query(self.field_names if names is None else names)
+        found = list(narrowed(queryset, query)[:1])
+        return materialize(query, found, self.urls(request))[0] if found else None
+
+    def urls(self, request) -> tuple[str, ...]:
+        """The prefix and suffix of every URL pattern the representation links to, for ``request``."""
+        return tuple(part for view_name, kwarg in self._compiler.links.patterns
+                     for part in link_template(request, view_name, kwarg))  # fmt: skip
+
+
+def narrowed(queryset, query: Query, keep=()):
+    """``queryset`` selecting ``query``'s columns (and ``keep``), as named rows."""
+    if query.annotations:
+        queryset = queryset.annotate(**query.annotations)
+    columns = list(query.columns)
+    columns += [name for name in dict.fromkeys(keep) if name not in columns]
+    return queryset.values_list(*columns, named=True)
 
 
 def materialize(query: Query, rows: list, urls: tuple) -> list:
@@ -82,14 +109,24 @@ def load(nested: NestedLoad, rows: list, urls: tuple) -> dict:
     keys.discard(None)
     if not keys:
         return {}
+    found = related_rows(nested, keys)
+    items = materialize(nested.query, found, urls)
+    grouped: dict = {}
+    for row, item in zip(found, items, strict=True):
+        grouped.setdefault(row[0], []).append(item)
+    return grouped
+
+
+def related_queryset(nested: NestedLoad, keys, *, many: bool):
+    """The rows of a nested list for the owners ``keys`` (``many``: more than one owner)."""
     query = nested.query
     parent = query.columns[0]
-    queryset = query.model._default_manager.filter(**{f"{parent}__in": keys})
+    queryset = query.model._default_manager.filter(KeysIn(F(parent), keys))
     if query.annotations:
         queryset = queryset.annotate(**query.annotations)
     queryset = queryset.order_by(*nested.ordering)
     if nested.limit is not None:
-        if len(keys) == 1:
+        if not many:
             queryset = queryset[: nested.limit]
         else:
             # The first `limit` of each owner's list: numbered within each owner, in list order.
@@ -98,12 +135,98 @@ def load(nested: NestedLoad, rows: list, urls: tuple) -> dict:
             number = Window(RowNumber(), partition_by=[F(parent)], order_by=list(nested.ordering) or ["pk"])
             first = queryset.annotate(repr_number=number).filter(repr_number__lte=nested.limit)
             queryset = queryset.filter(pk__in=first.values("pk"))
-    found = list(queryset.values_list(*query.columns))
-    items = materialize(query, found, urls)
-    grouped: dict = {}
-    for row, item in zip(found, items, strict=True):
-        grouped.setdefault(row[0], []).append(item)
-    return grouped
+    return queryset.values_list(*query.columns)
+
+
+def related_rows(nested: NestedLoad, keys: set) -> list:
+    """The nested list's rows, from SQL compiled once per list and connection (the keys are one
+    parameter, so the statement is the same for every page)."""
+    vendor = connection.vendor
+    if vendor not in KEYS_PARAMETER:
+        return list(related_queryset(nested, keys, many=len(keys) > 1))
+    many = len(keys) > 1
+    key = (connection.alias, vendor, many)
+    statement = nested.statements.get(key)
+    if statement is None:
+        statement = nested.statements[key] = Statement.compile(related_queryset(nested, KEYS, many=many))
+    return statement.run(KEYS_PARAMETER[vendor](keys))
+
+
+class KeysIn(Lookup):
+    """``column IN (keys)`` with all the keys as one parameter (an array or a JSON list)."""
+
+    lookup_name = "repr_keys_in"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, self.rhs]
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, self.rhs]
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
+
+
+# Stands for the keys in compiled statements; how each database takes them as one parameter.
+KEYS = object()
+KEYS_PARAMETER = {
+    "postgresql": lambda keys: list(keys),
+    "sqlite": lambda keys: json.dumps(list(keys)),
+}
+
+
+@dataclass
+class Statement:
+    """A compiled SELECT: its SQL, parameters (``KEYS`` where the keys go) and row conversions."""
+
+    sql: str
+    params: tuple
+    keys_at: tuple[int, ...]
+    converters: list
+    expressions: list
+    order: tuple[int, ...] | None
+
+    @classmethod
+    def compile(cls, queryset) -> "Statement":
+        """The statement Django would run for ``queryset`` (a ``values_list``)."""
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        selected = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(selected)
+        query = queryset.query
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        wanted = list(queryset._fields)
+        return cls(
+            sql=sql,
+            params=tuple(params),
+            keys_at=tuple(i for i, param in enumerate(params) if param is KEYS),
+            converters=[(position, convs) for position, (convs, _) in converters.items()],
+            expressions=[expression for _, expression in converters.values()],
+            order=None if names == wanted else tuple(names.index(name) for name in wanted),
+        )
+
+    def run(self, keys_parameter) -> list:
+        """The rows, converted as Django converts them, in the ``values_list`` order."""
+        params = list(self.params)
+        for position in self.keys_at:
+            params[position] = keys_parameter
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = [list(row) for row in rows]
+            for (position, convs), expression in zip(self.converters, self.expressions, strict=True):
+                for row in rows:
+                    value = row[position]
+                    for convert in convs:
+                        value = convert(value, expression, connection)
+                    row[position] = value
+        if self.order is not None:
+            rows = [tuple(row[i] for i in self.order) for row in rows]
+        return rows
 
 
 @functools.cache

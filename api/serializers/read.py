@@ -10,8 +10,7 @@ instances directly, for the briefings.
 
 import datetime
 
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from rest_framework import serializers
 
 from api.representation import CountField, nested
@@ -25,6 +24,7 @@ from briefing.models import (
     Participation,
     Statement,
     Topic,
+    statement_sort_date,
 )
 
 # -- brief representations, for nesting ----------------------------------------------------------
@@ -129,8 +129,6 @@ class StatementSummarySerializer(serializers.ModelSerializer):
 
 # Newest first, undated last, on every database (PostgreSQL alone would put undated first).
 ARTICLE_ORDER = (F("published_on").desc(nulls_last=True), "title", "id")
-# A statement's date for sorting: undated statements sort as the oldest (see the indexes).
-STATEMENT_SORT_DATE = Coalesce("date", Value(datetime.date.min))
 
 
 # -- meetings -------------------------------------------------------------------------------------
@@ -228,7 +226,7 @@ class OfficialDetailSerializer(OfficialSerializer):
     recent_statements = nested(
         StatementSummarySerializer,
         source="statements",
-        order_by=(STATEMENT_SORT_DATE.desc(), "-id"),
+        order_by=(statement_sort_date().desc(), "-id"),
         limit=RECENT_STATEMENTS,
         help_text="The official's latest statements, newest first, undated last (at most 10).",
     )
