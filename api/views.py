@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filters, markdown, renderers, serializers
+from api.cache import mark_cacheable
 from api.pagination import FacetedKeysetPagination, HistoryPagination
 from api.problems import problem_response
 from api.representation import Representation, represent
@@ -118,6 +119,13 @@ class BriefingViewSet(viewsets.ModelViewSet):
         if self.action == "list":
             return [JSONRenderer(), renderers.CSVRenderer()]
         return super().get_renderers()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            # Reads are the same for everyone: the shared response cache may keep them.
+            mark_cacheable(response)
+        return response
 
     # -- representations and ETags ---------------------------------------------------------------
 

@@ -8,3 +8,9 @@ class BriefingConfig(AppConfig):
 
     name = "briefing"
     verbose_name = "Summit briefings"
+
+    def ready(self) -> None:
+        from briefing import cache
+
+        # Every write to the data advances the data version that response caches key by.
+        cache.connect()

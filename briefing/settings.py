@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET answer, and 304 for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Repeated GETs answered from the shared response cache, before sessions, CSRF and the view.
+    "api.cache.ResponseCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change (admin and API alike) in the change history.
@@ -238,6 +240,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "briefing_throttle_cache"}
     ),
 }
+# The response cache (api.cache): answers to GET kept under the data version (briefing.cache),
+# in Redis when REDIS_URL is set and in each worker's memory. Without Redis, the version lives in
+# DATA_VERSION_FILE (default: a file in the temporary directory named after the database).
+RESPONSE_CACHE = env.bool("RESPONSE_CACHE", default=True)
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=600)
+RESPONSE_CACHE_LOCAL_BYTES = env.int("RESPONSE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
+DATA_VERSION_FILE = env.str("DATA_VERSION_FILE", default="")
 # Requests per client and period (e.g. `300/min`); `off` disables a scope. Read on every request
 # (api.throttling), so a test can change them.
 API_THROTTLE_RATES = {

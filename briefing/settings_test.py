@@ -16,3 +16,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The suite sends far more requests than any client may; throttling has its own tests.
 API_THROTTLE_RATES = {"anon": "off", "user": "off"}
+# Tests share one database transaction per test, where commits (and so the data version) never
+# advance: the response cache has its own tests, which turn it on.
+RESPONSE_CACHE = False
