@@ -20,7 +20,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import filters, markdown, renderers, serializers
-from api.cache import mark_cacheable
 from api.pagination import FacetedKeysetPagination, HistoryPagination
 from api.problems import problem_response
 from api.representation import Representation, represent
@@ -37,6 +36,7 @@ from briefing.models import (
     Topic,
     statement_sort_date,
 )
+from briefing.responses import mark_cacheable
 
 # Rows of a CSV export serialized at a time (each batch costs the list's fixed queries).
 CSV_BATCH = 500

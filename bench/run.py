@@ -45,7 +45,15 @@ import psycopg
 from bench import corpus_db, load, report
 from bench.figures import table_rows, targets
 from bench.servers import Server, Servers, rss_kib
-from bench.workloads import CheckFailed, Workload, check, check_limit, define_workloads, give_up
+from bench.workloads import (
+    CheckFailed,
+    Workload,
+    check,
+    check_limit,
+    define_workloads,
+    give_up,
+    warm_contenders,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "bench"
@@ -109,6 +117,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--server-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (no database)."
     )
     parser.add_argument(
+        "--redis-url",
+        default="",
+        help="Redis for a second warm contender, api-warm-redis (e.g. redis://127.0.0.1:6379/1); "
+        "api-warm-local keeps answers in each worker's memory either way.",
+    )
+    parser.add_argument(
         "--database-prefix",
         default=corpus_db.DEFAULT_PREFIX,
         help="Name prefix of the bench databases (default briefing_bench: briefing_bench_large, …); "
@@ -148,8 +162,17 @@ def production_env(database_url: str) -> dict[str, str]:
         # measured with it on, most answers would be 429s (and it costs a cache round trip).
         THROTTLE_ANON="off",
         THROTTLE_USER="off",
+        # Cold: every request does all of its work. The warm contender turns the cache on.
+        RESPONSE_CACHE="false",
     )
     return env
+
+
+def warm_env(env: dict[str, str], redis_url: str) -> dict[str, str]:
+    """``env`` with the response cache on: in Redis when ``redis_url`` is given, else in each
+    worker's memory with the data version in a file."""
+    shared = {"REDIS_URL": redis_url} if redis_url else {"DATA_VERSION_FILE": str(WORK / "data-version")}
+    return {**env, "RESPONSE_CACHE": "true", **shared}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -185,7 +208,11 @@ def run(args: argparse.Namespace) -> dict:
     api_env = production_env(corpus["url"])
     workloads = define_workloads(args, facts, compare_large=reference is not None)
     # The deep-page and search targets are for the large corpus; on xlarge only the lists count.
-    required = {"list", "filter", "deep", "search"} if args.size == "large" else {"list", "filter"}
+    required = (
+        {"list", "filter", "deep", "search", "official-top"}
+        if args.size == "large"
+        else {"list", "filter", "search"}
+    )
     for workload in workloads:
         workload.required = workload.name in required
 
@@ -203,11 +230,21 @@ def run(args: argparse.Namespace) -> dict:
             "host_header": load.HOST_HEADER,
         },
         "corpus": {**corpus, **facts, "official": args.official, "topic": args.topic, "search": args.search},
+        "cache": {"redis": args.redis_url},
     }
     with Servers(logs) as servers:
         print("[2/6] Servers", flush=True)
         contenders: dict[str, Server] = {
             "api": servers.start("api", "briefing.wsgi:application", api_env, ready_path="/healthz/"),
+            **{
+                name: servers.start(
+                    name,
+                    "briefing.wsgi:application",
+                    warm_env(api_env, args.redis_url if name.endswith("redis") else ""),
+                    ready_path="/healthz/",
+                )
+                for name in warm_contenders(args)
+            },
             "raw": servers.start(
                 "raw", "bench.raw_app:application", api_env, ready_path="/meetings/?page_size=1"
             ),
@@ -313,7 +350,8 @@ def _timed_rounds(args, workloads, contenders, queries_running) -> dict:
                 load.pause()
                 result = load.wrk(url, args.duration)
                 drained = server.wait_idle(queries_running)
-                runs[workload.name][name].append(result.as_dict())
+                # How busy the shared machine was (the 1-minute load average after the run).
+                runs[workload.name][name].append({**result.as_dict(), "load": round(os.getloadavg()[0], 2)})
                 if result.non_2xx:
                     give_up(
                         workload,

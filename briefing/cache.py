@@ -1,6 +1,6 @@
 """The data version: one counter that every committed change to the briefing data advances.
 
-Whatever caches a view of the data (the API's response cache, ``api.cache``) keys it by this
+Whatever caches a view of the data (the response cache, ``briefing.responses``) keys it by this
 version, so a write makes every older entry unreachable the moment it commits, in every worker
 and on every host that shares the store:
 
@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import time
 from functools import cache
 from pathlib import Path
@@ -47,25 +48,59 @@ def namespace() -> str:
     return hashlib.sha256(where.encode()).hexdigest()[:12]
 
 
-class RedisVersion:
-    """The version as a Redis counter, shared by every process that uses the same Redis."""
+class Redis:
+    """One Redis connection per thread, used directly: a command costs one round trip and no
+    connection-pool bookkeeping (which took as long as the round trip itself)."""
 
     def __init__(self, url: str):
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self.pool = redis.ConnectionPool.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self.local = threading.local()
+
+    def __call__(self, *args):
+        """The reply to one command; a broken connection is reopened once."""
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = self.pool.make_connection()
+        try:
+            connection.send_command(*args)
+            return connection.read_response()
+        except (ConnectionError, OSError, TimeoutError) as first:
+            connection.disconnect()
+            try:
+                connection.send_command(*args)
+                return connection.read_response()
+            except Exception:
+                raise first from None
+        except Exception:
+            connection.disconnect()
+            raise
+
+
+@cache
+def redis_for(url: str) -> Redis:
+    """This process's link to the Redis at ``url``."""
+    return Redis(url)
+
+
+class RedisVersion:
+    """The version as a Redis counter, shared by every process that uses the same Redis."""
+
+    def __init__(self, url: str):
+        self.redis = redis_for(url)
         self.key = f"briefing:{namespace()}:data-version"
 
     def get(self) -> str:
-        value = self.client.get(self.key)
+        value = self.redis("GET", self.key)
         if value is None:
             # Never start again from a number used before (Redis flushed or restarted empty).
-            self.client.set(self.key, time.time_ns(), nx=True)
-            value = self.client.get(self.key)
+            self.redis("SET", self.key, time.time_ns(), "NX")
+            value = self.redis("GET", self.key)
         return value.decode()
 
     def bump(self) -> None:
-        self.client.incr(self.key)
+        self.redis("INCR", self.key)
 
 
 class FileVersion:

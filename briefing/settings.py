@@ -45,6 +45,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Keeps answers for the response cache (briefing.responses), whose hits briefing.wsgi
+    # answers before Django; first, so that it keeps them as every other middleware left them.
+    "briefing.responses.ResponseCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -52,8 +55,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag on every GET answer, and 304 for a matching If-None-Match.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Repeated GETs answered from the shared response cache, before sessions, CSRF and the view.
-    "api.cache.ResponseCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change (admin and API alike) in the change history.
@@ -240,7 +241,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "briefing_throttle_cache"}
     ),
 }
-# The response cache (api.cache): answers to GET kept under the data version (briefing.cache),
+# The response cache (briefing.responses): answers to GET kept under the data version (briefing.cache),
 # in Redis when REDIS_URL is set and in each worker's memory. Without Redis, the version lives in
 # DATA_VERSION_FILE (default: a file in the temporary directory named after the database).
 RESPONSE_CACHE = env.bool("RESPONSE_CACHE", default=True)

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from briefing import cache
+from briefing import cache, responses
 from briefing.models import Meeting
 from tests import factories
 
@@ -164,7 +165,19 @@ def test_the_admin_is_never_answered_from_the_cache(client, committed):
     with committed():
         client.force_login(User.objects.create_superuser("cache-admin"))
     url = reverse("admin:briefing_meeting_changelist")
-    assert [client.get(url)["X-Cache"] for _ in range(2)] == ["miss", "miss"]
+
+    assert [client.get(url).get("X-Cache") for _ in range(2)] == [None, None]
+
+
+def test_requests_with_credentials_go_through_authentication(api, meeting, superuser):
+    url = reverse("meeting-detail", args=[meeting.slug])
+    api.get(url)
+    api.get(url)
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+
+    response = api.get(url)
+    assert (response.status_code, response.get("X-Cache")) == (401, None)
+    assert superuser.get(url).get("X-Cache") is None
 
 
 def test_another_worker_gets_the_answer_from_redis(settings, meeting, committed):
@@ -178,8 +191,52 @@ def test_another_worker_gets_the_answer_from_redis(settings, meeting, committed)
     with committed():
         cache.data_changed()  # a version of this test's own
 
-    # Each client has its own handler: a middleware, and so a worker's memory, of its own.
-    first, second = APIClient(), APIClient()
-    assert first.get(url)["X-Cache"] == "miss"
-    response, queries = get(second, url)
+    assert APIClient().get(url)["X-Cache"] == "miss"
+    responses.response_cache.cache_clear()  # another worker: its memory is empty
+    response, queries = get(APIClient(), url)
     assert (response["X-Cache"], queries) == ("hit", 0)
+
+
+def serve(app, environ) -> tuple[str, dict, bytes]:
+    """Call a WSGI application; its status, headers and body."""
+    answer = {}
+
+    def start_response(status, headers):
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(app(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+def test_a_hit_is_answered_before_django_sees_the_request(api, meeting):
+    url = reverse("meeting-detail", args=[meeting.slug])
+    stored = api.get(url)
+
+    def django(environ, start_response):
+        raise AssertionError("Django was asked")
+
+    status, headers, body = serve(responses.serve_cached(django), RequestFactory().get(url).environ)
+    assert (status, body, headers["ETag"], headers["X-Cache"]) == (
+        "200 OK",
+        stored.content,
+        stored["ETag"],
+        "hit",
+    )
+    assert headers["X-Frame-Options"] == stored["X-Frame-Options"] == "DENY"
+
+    environ = RequestFactory().get(url, HTTP_IF_NONE_MATCH=stored["ETag"]).environ
+    status, headers, body = serve(responses.serve_cached(django), environ)
+    assert (status, body, headers["ETag"]) == ("304 Not Modified", b"", stored["ETag"])
+
+
+def test_a_miss_goes_to_django(api, meeting):
+    environ = RequestFactory().get(reverse("meeting-detail", args=[meeting.slug])).environ
+    asked = []
+
+    def django(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b"from django"]
+
+    assert serve(responses.serve_cached(django), environ)[2] == b"from django"
+    assert asked == [f"/meetings/{meeting.slug}/"]
