@@ -10,6 +10,7 @@ import unicodedata
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django_filters import fields
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,7 +18,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
-from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
+from briefing.dates import PartialDate, Precision
+from briefing.models import Article, Meeting, Membership, Official, Organization, Post, Statement, Topic
 from briefing.suggestions import closest_slugs
 
 # Query parameters every list accepts besides its filters.
@@ -180,6 +182,52 @@ class DateFilter(filters.DateFilter):
     field_class = DateField
 
 
+class PartialDateFormField(forms.CharField):
+    """A date at a day's, a month's or a year's precision; a malformed one names the formats."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError as exc:
+            raise ValidationError(
+                "“%(value)s” is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2022-06 for June 2022.",
+                code="invalid",
+                params={"value": value},
+            ) from exc
+
+
+class PeriodFilter(filters.Filter):
+    """Rows whose reported date lies wholly within a day, a month or a year.
+
+    A row dated only to a month matches that month and its year, never one of its days (the
+    article does not say which); a row whose date is unknown matches no date.
+    """
+
+    field_class = PartialDateFormField
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        return queryset.filter(date__gte=value.start, date_end__lte=value.end)
+
+
+class KnownAfterFilter(DateFilter):
+    """Rows known to be on or after a day: their whole reported period is."""
+
+    def filter(self, queryset, value):
+        return queryset if value is None else queryset.filter(date__gte=value)
+
+
+class KnownBeforeFilter(DateFilter):
+    """Rows known to be on or before a day: their whole reported period is."""
+
+    def filter(self, queryset, value):
+        return queryset if value is None else queryset.filter(date_end__lte=value)
+
+
 def _choice(choices, help_text: str, what: str) -> filters.ChoiceFilter:
     """A choice filter whose error names the value and lists the choices."""
     listed = ", ".join(value for value, _ in choices)
@@ -257,12 +305,23 @@ class MeetingFilterSet(SearchFilterSet):
             method="filter_topic",
         )
     )
-    date = DateFilter(help_text="Meetings on this day (YYYY-MM-DD).")
-    date_after = DateFilter(
-        field_name="date", lookup_expr="gte", help_text="On or after this day (YYYY-MM-DD)."
+    date = _typed_as_slug(
+        PeriodFilter(
+            help_text="Meetings known to fall within this day, month or year (`2022-06-02`, `2022-06`, "
+            "`2022`). A meeting dated only to a month is found by its month or year, not by a day; "
+            "one whose date is unknown by no date."
+        )
     )
-    date_before = DateFilter(
-        field_name="date", lookup_expr="lte", help_text="On or before this day (YYYY-MM-DD)."
+    date_after = KnownAfterFilter(
+        help_text="Meetings known to be on or after this day (YYYY-MM-DD): a month-dated meeting only if "
+        "its whole month is."
+    )
+    date_before = KnownBeforeFilter(
+        help_text="Meetings known to be on or before this day (YYYY-MM-DD): a month-dated meeting only if "
+        "its whole month is."
+    )
+    date_precision = _choice(
+        Precision.choices, "How much of the date the article gives (`unknown` for no date).", "date precision"
     )
     kind = _choice(Meeting.Kind.choices, "Kind of meeting.", "kind of meeting")
     city = filters.CharFilter(
@@ -280,6 +339,7 @@ class MeetingFilterSet(SearchFilterSet):
             "date",
             "date_after",
             "date_before",
+            "date_precision",
             "kind",
             "city",
             "article",
@@ -302,11 +362,16 @@ class StatementFilterSet(SearchFilterSet):
     )
     article = _slug_choice(Article, "Slug of the source article.")
     kind = _choice(Statement.Kind.choices, "Direct quotation or reported speech.", "kind of statement")
-    date_after = DateFilter(
-        field_name="date", lookup_expr="gte", help_text="Said on or after this day (YYYY-MM-DD)."
+    attribution = _choice(
+        Statement.Attribution.choices,
+        "How the article attributes it; `none` for statements whose speaker is unknown.",
+        "way of attribution",
     )
-    date_before = DateFilter(
-        field_name="date", lookup_expr="lte", help_text="Said on or before this day (YYYY-MM-DD)."
+    date_after = KnownAfterFilter(
+        help_text="Said, as far as the article tells, on or after this day (YYYY-MM-DD)."
+    )
+    date_before = KnownBeforeFilter(
+        help_text="Said, as far as the article tells, on or before this day (YYYY-MM-DD)."
     )
     search = filters.CharFilter(
         method="filter_search",
@@ -318,7 +383,9 @@ class StatementFilterSet(SearchFilterSet):
 
     class Meta:
         model = Statement
-        fields = ["speaker", "meeting", "topic", "article", "kind", "date_after", "date_before", "search"]
+        fields = [
+            "speaker", "meeting", "topic", "article", "kind", "attribution", "date_after", "date_before", "search",
+        ]  # fmt: skip
 
     def filter_topic(self, queryset, name, topic):
         return queryset.on_topic(topic)
@@ -326,10 +393,41 @@ class StatementFilterSet(SearchFilterSet):
 
 class OfficialFilterSet(SearchFilterSet):
     organization = _slug_choice(Organization, "Slug of the official's organization.")
+    post = _slug_choice(
+        Post,
+        "Slug of a post: the officials who held it (with `on`, who held it that day).",
+        field_name="memberships__post",
+        distinct=True,
+    )
+    on = DateFilter(
+        method="filter_on",
+        help_text="With `post`: who held the post on this day (YYYY-MM-DD), by the memberships whose first "
+        "day is known; without it, who held any post that day.",
+    )
     search = _word_search(Official)
 
     class Meta:
         model = Official
+        fields = ["organization", "post", "on", "search"]
+
+    def filter_on(self, queryset, name, day):
+        held = Membership.objects.filter(official=OuterRef("pk"), start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+        post = self.form.cleaned_data.get("post")
+        if post is not None:
+            held = held.filter(post=post)
+        return queryset.filter(Exists(held))
+
+
+class PostFilterSet(SearchFilterSet):
+    organization = _slug_choice(Organization, "Slug of the organization the post is in.")
+    search = filters.CharFilter(
+        field_name="label", lookup_expr="icontains", help_text="Part of the post's name."
+    )
+
+    class Meta:
+        model = Post
         fields = ["organization", "search"]
 
 

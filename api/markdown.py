@@ -22,8 +22,13 @@ class MarkdownRenderer(BaseRenderer):
 
 
 def _date(value: str | None) -> str:
+    """A date at its precision, in words: `2 June 2022`, `June 2022`, `2022` (never a made-up day)."""
     if not value:
         return "date not reported"
+    if len(value) == 4:
+        return value
+    if len(value) == 7:
+        return f"{datetime.date.fromisoformat(value + '-01'):%B %Y}"
     day = datetime.date.fromisoformat(value)
     return f"{day.day} {day:%B %Y}"
 
@@ -37,7 +42,7 @@ def _quote(statement: dict, *, with_speaker: bool = True) -> list[str]:
     body = f"“{text}”" if statement["kind"] == "quote" else text
     source = []
     if with_speaker:
-        source.append(statement["speaker"]["name"])
+        source.append(statement["speaker"]["name"] if statement["speaker"] else "speaker not named")
     if statement["meeting"]:
         source.append(_link(statement["meeting"], "title"))
     source.append(_date(statement["date"]))
@@ -78,6 +83,10 @@ def topic_markdown(data: dict) -> str:
         lines += [f"### {speaker['official']['name']} ({count} statement{'s' * (count != 1)})", ""]
         for statement in speaker["statements"]:
             lines += _quote(statement, with_speaker=False)
+    if data["unattributed"]:
+        lines += ["### Speaker not named", ""]
+        for statement in data["unattributed"]:
+            lines += _quote(statement, with_speaker=False)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -86,7 +95,9 @@ def official_markdown(data: dict) -> str:
     official = data["official"]
     lines = [f"# Briefing: {official['name']}", ""]
     organization = official["organization"]
-    lines += [f"{official['title']}" + (f", {organization['name']}" if organization else "") + ".", ""]
+    described = [part for part in (official["title"], organization and organization["name"]) if part]
+    if described:
+        lines += [", ".join(described) + ".", ""]
     lines += ["## Roles held", ""]
     for role in data["roles"]:
         meetings = ", ".join(f"{_link(m, 'title')} ({_date(m['date'])})" for m in role["meetings"])
@@ -123,5 +134,9 @@ def meeting_markdown(data: dict) -> str:
             lines += _quote(statement, with_speaker=False)
         if not participant["statements"]:
             lines += ["No statement reported.", ""]
+    if data["unattributed"]:
+        lines += ["## Speaker not named", ""]
+        for statement in data["unattributed"]:
+            lines += _quote(statement, with_speaker=False)
     lines += ["## Sources", ""] + [f"- {_link(a, 'title')}" for a in data["articles"]]
     return "\n".join(lines).rstrip() + "\n"

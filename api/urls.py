@@ -13,6 +13,7 @@ router.register("topics", views.TopicViewSet, basename="topic")
 router.register("statements", views.StatementViewSet, basename="statement")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("posts", views.PostViewSet, basename="post")
 
 urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),

@@ -23,7 +23,7 @@ def _statements() -> QuerySet:
 
 def _meetings() -> QuerySet:
     """Meetings with their participants, in date order."""
-    participations = Participation.objects.select_related("official")
+    participations = Participation.objects.select_related("official", "post")
     # Meetings whose date the article does not give come last.
     return Meeting.objects.prefetch_related(Prefetch("participations", queryset=participations)).order_by(
         F("date").asc(nulls_last=True), "id"
@@ -104,6 +104,7 @@ class OfficialDossier:
 
 def official_dossier(official: Official) -> OfficialDossier:
     """The official's roles (with where each was held), meetings and statements grouped by topic."""
+    official = Official.objects.with_current_title().select_related("organization").get(pk=official.pk)
     meetings = list(_meetings().filter(participations__official=official))
     roles: dict[str, RoleHeld] = {}
     attended = []

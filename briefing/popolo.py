@@ -56,7 +56,11 @@ def popolo_export(*, api_url: ApiUrl) -> dict[str, list[dict]]:
             "slug", "title", "summary", "date", "date_precision", "location", "city", "kind"
         )
     )
-    officials = list(Official.objects.values("pk", "slug", "name", "aliases", "title", "organization__slug"))
+    officials = list(
+        Official.objects.with_current_title().values(
+            "pk", "slug", "name", "aliases", "organization__slug", "current_title"
+        )
+    )
     posts = list(Post.objects.values("slug", "label", "organization__slug"))
     organizations = list(Organization.objects.values("slug", "name", "abbreviation", "kind", "parent__slug"))
 
@@ -130,12 +134,12 @@ def _memberships(officials: list[dict], participations: list[dict], api_url: Api
     memberships = []
     for official in officials:
         slug, organization_id = official["slug"], official["organization__slug"]
-        if official["title"] or organization_id:
+        if official["current_title"] or organization_id:
             memberships.append(
                 {
                     "id": f"membership-{slug}-current",
                     "label": CURRENT_LABEL,
-                    "role": official["title"] or None,
+                    "role": official["current_title"] or None,
                     "person_id": slug,
                     "organization_id": organization_id,
                     "sources": [],

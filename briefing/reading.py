@@ -31,9 +31,13 @@ def statement_rows(statements: QuerySet) -> QuerySet:
 
 def official_rows(officials: QuerySet) -> QuerySet:
     """Officials with their organization and how many meetings and statements they have."""
-    return officials.select_related("organization").annotate(
-        meeting_count=related_count(Participation, "official"),
-        statement_count=related_count(Statement, "speaker"),
+    return (
+        officials.with_current_title()
+        .select_related("organization")
+        .annotate(
+            meeting_count=related_count(Participation, "official"),
+            statement_count=related_count(Statement, "speaker"),
+        )
     )
 
 

@@ -72,6 +72,8 @@ def locate(
     if not text:
         raise ValidationError("The text is empty.", code="required")
     if start is not None:
+        if text not in body:  # not a matter of which occurrence: there is none
+            raise not_verbatim(body, text)
         if body[start : start + len(text)] != text:
             raise ValidationError(
                 "The text does not stand at offset %(start)s of the article body (there it reads "

@@ -159,10 +159,37 @@ def test_importing_the_gold_set_again_changes_nothing():
     )
 
 
-def test_the_gold_seed_imported_over_its_version_1_copy_writes_every_version_2_value():
-    assert json.loads(SEED_PATH.read_text(encoding="utf-8")).get("format", 1) == 1
+def as_version_1(fixture: dict) -> dict:
+    """What a version-1 fixture of the same article said: no posts, mentions or attribution."""
+    v1_keys = {"speaker", "meeting", "kind", "text", "date", "topics"}
+    return {
+        "article": {k: v for k, v in fixture["article"].items() if k != "original_source"},
+        "organizations": fixture["organizations"],
+        "officials": [{k: v for k, v in o.items() if k != "aliases"} for o in fixture["officials"]],
+        "topics": fixture["topics"],
+        "meetings": [
+            {
+                **{
+                    k: v
+                    for k, v in m.items()
+                    if k in {"slug", "title", "date", "kind", "location", "city", "summary", "topics"}
+                },
+                "participants": [{"official": p["official"], "role": p["role"]} for p in m["participants"]],
+            }
+            for m in fixture["meetings"]
+        ],
+        "statements": [{k: v for k, v in row.items() if k in v1_keys} for row in fixture["statements"]],
+    }
+
+
+@pytest.mark.usefixtures("empty_database")
+def test_the_gold_seed_imported_over_its_version_1_copy_writes_every_version_2_value(tmp_path):
     gold = GOLD / SEED_PATH.name
+    v1 = tmp_path / gold.name
+    v1.write_text(json.dumps(as_version_1(load(gold)), ensure_ascii=False), encoding="utf-8")
+    services.article_import(path=v1)
 
     report = services.article_import(path=gold)
 
     assert report.notes == []
+    assert Statement.objects.filter(attribution="").count() == 0

@@ -260,7 +260,7 @@ def official_view(official) -> OfficialView:
     return OfficialView(
         name=official.name,
         url=reverse("reader:official-detail", args=[official.slug]),
-        title=official.title,
+        title=getattr(official, "current_title", official.title),
         organization=official.organization.name if official.organization else "",
         meeting_count=getattr(official, "meeting_count", None),
         statement_count=getattr(official, "statement_count", None),

@@ -8,11 +8,20 @@ way, so a list item and its detail cannot disagree.
 """
 
 from api.representation.compiler import RepresentationError
-from api.representation.declare import CountField, NestedList, RelatedCount, nested
+from api.representation.declare import (
+    ColumnsField,
+    CountField,
+    ExpressionField,
+    NestedList,
+    RelatedCount,
+    nested,
+)
 from api.representation.loader import Representation, represent
 
 __all__ = [
+    "ColumnsField",
     "CountField",
+    "ExpressionField",
     "NestedList",
     "RelatedCount",
     "Representation",

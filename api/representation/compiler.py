@@ -12,7 +12,8 @@ from the fields, that turns one row into the field's JSON-ready value:
 - a nested list (``many=True``, ``nested(...)``, a many related field) over a reverse foreign
   key or a many-to-many relation becomes one more query, for the keys of a whole page at once,
   in the declared order (default: the related model's ``Meta.ordering``), optionally bounded;
-- a ``CountField`` becomes a correlated count subquery.
+- a ``CountField`` becomes a correlated count subquery, an ``ExpressionField`` its expression;
+- a ``ColumnsField`` becomes its columns and its ``combine`` function.
 
 Anything else (a ``SerializerMethodField``, a property) cannot be loaded in bulk and is refused
 when the representation is compiled, naming the field, rather than silently queried per row.
@@ -29,7 +30,7 @@ from rest_framework import relations, serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 
-from api.representation.declare import CountField, NestedList
+from api.representation.declare import ColumnsField, CountField, ExpressionField, NestedList
 
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "URLField", "EmailField"}
 INTEGER_TYPES = {
@@ -157,9 +158,13 @@ class Compiler:
         """An expression of row ``r`` for one field."""
         if isinstance(declared, relations.HyperlinkedIdentityField):
             return self.link_source(declared, model, prefix, query, [])
-        if isinstance(declared, CountField):
+        if isinstance(declared, CountField | ExpressionField):
             outer = prefix + model._meta.pk.name
             return f"r[{query.annotate(declared.expression(outer))}]"
+        if isinstance(declared, ColumnsField):
+            indexes = [query.column(resolve(model, [name], prefix)[0]) for name in declared.column_sources]
+            arguments = ", ".join(f"r[{i}]" for i in indexes)
+            return f"{query.constant(declared.combine)}({arguments})"
         if isinstance(declared, serializers.ListSerializer | relations.ManyRelatedField):
             return self.nested_source(declared, model, prefix, query)
         if isinstance(declared, serializers.BaseSerializer):

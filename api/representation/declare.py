@@ -84,3 +84,55 @@ class CountField(serializers.IntegerField):
         # DRF's own rendering of a plain instance counts with one query; compiled loading
         # annotates the count instead and never comes here.
         return self.count_model._default_manager.filter(**{self.count_field: instance.pk}).count()
+
+
+class ColumnsField(serializers.Field):
+    """A read-only value made of several columns of the object (``column_sources``), by ``combine``.
+
+    Rendered by DRF from the object's attributes, and compiled to the same columns and the same
+    ``combine`` call, so a value such as a date at its precision is declared once.
+    """
+
+    column_sources: tuple[str, ...] = ()
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def combine(self, *values):
+        """The JSON value of the columns' values, in ``column_sources`` order."""
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        return self.combine(*(getattr(instance, name) for name in self.column_sources))
+
+
+class ExpressionField(serializers.Field):
+    """A read-only value the database computes for each row (``expression``), like a count.
+
+    Rendered by DRF from the object's ``attribute`` when the queryset annotated it there.
+    """
+
+    attribute: str | None = None
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def expression(self, outer: str = "pk") -> Expression:
+        """The value for the row whose primary key is at ``outer`` in the outer query."""
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        if self.attribute is not None and hasattr(instance, self.attribute):
+            return getattr(instance, self.attribute)
+        # DRF's own rendering of a plain instance: one query; compiled loading annotates instead.
+        model = type(instance)
+        return (
+            model._default_manager.filter(pk=instance.pk)
+            .annotate(value=self.expression("pk"))
+            .values_list("value", flat=True)
+            .first()
+        )

@@ -196,8 +196,9 @@ class Statement:
         sql, params = compiler.as_sql()
         selected = [column[0] for column in compiler.select[: compiler.col_count]]
         converters = compiler.get_converters(selected)
-        query = queryset.query
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # The columns as the SQL selects them (Django 5.2 keeps the order `values_list` asked for,
+        # annotations among fields; earlier versions put annotations last).
+        names = [column[2] for column in compiler.select[: compiler.col_count]]
         wanted = list(queryset._fields)
         return cls(
             sql=sql,

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers.fields import CurrentTitleField, ReportedDateField
 from api.serializers.links import link
 from api.serializers.read import (
     BriefArticleSerializer,
@@ -18,10 +19,13 @@ class BriefingStatementSerializer(serializers.ModelSerializer):
     """A statement in a briefing, with its meeting, date, topics and provenance."""
 
     url = link("statement-detail", "pk")
-    speaker = BriefOfficialSerializer()
+    speaker = BriefOfficialSerializer(
+        allow_null=True, help_text="Who said it; null when the article does not say."
+    )
     meeting = BriefMeetingSerializer(allow_null=True)
     article = BriefArticleSerializer()
     topics = BriefTopicSerializer(many=True)
+    date = ReportedDateField()
 
     class Meta:
         model = Statement
@@ -31,6 +35,7 @@ class BriefingStatementSerializer(serializers.ModelSerializer):
             "text",
             "kind",
             "speaker",
+            "attribution",
             "date",
             "meeting",
             "article",
@@ -44,11 +49,15 @@ class BriefingMeetingSerializer(serializers.ModelSerializer):
     """A meeting in a briefing: when, where, and who took part in what role."""
 
     url = link("meeting-detail")
+    date = ReportedDateField()
     participants = ParticipantSerializer(source="participations", many=True)
 
     class Meta:
         model = Meeting
-        fields = ["slug", "url", "title", "date", "kind", "location", "city", "summary", "participants"]
+        fields = [
+            "slug", "url", "title", "date", "date_as_reported", "kind", "location", "city", "summary",
+            "participants", "participants_complete",
+        ]  # fmt: skip
 
 
 class BriefingTopicSerializer(serializers.ModelSerializer):
@@ -72,12 +81,16 @@ class TopicBriefingSerializer(serializers.Serializer):
 
     topic = BriefingTopicSerializer()
     subtopics = BriefTopicSerializer(many=True, help_text="Every topic below this one; all are covered.")
-    meetings = BriefingMeetingSerializer(many=True, help_text="In date order.")
+    meetings = BriefingMeetingSerializer(many=True, help_text="In date order, undated last.")
     speakers = SpeakerStatementsSerializer(many=True, help_text="Most statements first.")
+    unattributed = BriefingStatementSerializer(
+        many=True, help_text="Statements on the topic whose speaker the article does not name."
+    )
 
 
 class BriefingOfficialSerializer(serializers.ModelSerializer):
     url = link("official-detail")
+    title = CurrentTitleField(help_text="Current title: as an editor set it, else the post still held.")
     organization = BriefOrganizationSerializer(allow_null=True)
 
     class Meta:
@@ -130,4 +143,7 @@ class MeetingBriefingSerializer(serializers.Serializer):
     meeting = BriefingMeetingSerializer()
     articles = BriefArticleSerializer(source="meeting.articles", many=True)
     participants = ParticipantStatementsSerializer(many=True)
+    unattributed = BriefingStatementSerializer(
+        many=True, help_text="Statements at the meeting whose speaker the article does not name."
+    )
     topics = BriefTopicSerializer(many=True, help_text="Topics the statements touched.")

@@ -13,18 +13,21 @@ import datetime
 from django.db.models import F
 from rest_framework import serializers
 
-from api.representation import CountField, nested
-from api.serializers.fields import OptionalURLField
+from api.representation import ColumnsField, CountField, ExpressionField, nested
+from api.serializers.fields import CurrentTitleField, OptionalURLField, ReportedDateField
 from api.serializers.links import LinkField, link
 from briefing.models import (
     Article,
     Meeting,
+    Membership,
+    Mention,
     Official,
     Organization,
     Participation,
+    Post,
     Statement,
     Topic,
-    statement_sort_date,
+    sort_date,
 )
 
 # -- brief representations, for nesting ----------------------------------------------------------
@@ -44,6 +47,9 @@ class FlatSerializer(serializers.ModelSerializer):
         for name, field in self.fields.items():
             if isinstance(field, LinkField):
                 data[name] = field.get_url(instance, field.view_name, request, None)
+                continue
+            if isinstance(field, ColumnsField | ExpressionField):
+                data[name] = field.to_representation(instance)
                 continue
             value = getattr(instance, field.source)
             if isinstance(field, FlatSerializer):
@@ -89,42 +95,77 @@ class BriefArticleSerializer(FlatSerializer):
 
 class BriefMeetingSerializer(FlatSerializer):
     url = link("meeting-detail")
+    date = ReportedDateField()
 
     class Meta:
         model = Meeting
         fields = ["slug", "title", "date", "url"]
 
 
+class BriefPostSerializer(FlatSerializer):
+    url = link("post-detail")
+
+    class Meta:
+        model = Post
+        fields = ["slug", "label", "url"]
+
+
 class ParticipantSerializer(FlatSerializer):
     """An official at a meeting, with the role held at the time."""
 
     official = BriefOfficialSerializer()
+    post = BriefPostSerializer(allow_null=True, help_text="The post that role is, when known.")
 
     class Meta:
         model = Participation
-        fields = ["official", "role"]
+        fields = ["official", "role", "post"]
 
 
 class MeetingRoleSerializer(FlatSerializer):
     """A meeting an official took part in, with the role they held there."""
 
     meeting = BriefMeetingSerializer()
+    post = BriefPostSerializer(allow_null=True, help_text="The post that role is, when known.")
 
     class Meta:
         model = Participation
-        fields = ["meeting", "role"]
+        fields = ["meeting", "role", "post"]
+
+
+class MembershipSerializer(FlatSerializer):
+    """An official's holding of a post, from its first day to its last (when known)."""
+
+    official = BriefOfficialSerializer()
+    post = BriefPostSerializer()
+
+    class Meta:
+        model = Membership
+        fields = ["official", "post", "start_date", "end_date", "source"]
+
+
+class MentionSerializer(FlatSerializer):
+    """An appearance of an official in an article, as printed, with its span in the body."""
+
+    official = BriefOfficialSerializer()
+
+    class Meta:
+        model = Mention
+        fields = ["official", "text", "name_as_printed", "title_as_given", "honorifics", "start", "end"]
 
 
 class StatementSummarySerializer(serializers.ModelSerializer):
     """A statement nested in its meeting, article or speaker: text, speaker and span."""
 
     url = link("statement-detail", "pk")
-    speaker = BriefOfficialSerializer()
+    speaker = BriefOfficialSerializer(
+        allow_null=True, help_text="Who said it; null when the article does not say."
+    )
     article = BriefArticleSerializer()
+    date = ReportedDateField()
 
     class Meta:
         model = Statement
-        fields = ["id", "url", "text", "kind", "speaker", "article", "date", "start", "end"]
+        fields = ["id", "url", "text", "kind", "speaker", "attribution", "article", "date", "start", "end"]
 
 
 # Newest first, undated last, on every database (PostgreSQL alone would put undated first).
@@ -141,13 +182,15 @@ class MeetingSerializer(serializers.ModelSerializer):
     participants = nested(ParticipantSerializer, source="participations")
     topics = nested(BriefTopicSerializer)
     articles = nested(BriefArticleSerializer, order_by=ARTICLE_ORDER, help_text="Newest first, undated last.")
-    statement_count = CountField(Statement, "meeting", help_text="Statements made at the meeting.")
+    statement_count = CountField(Statement, "meeting", help_text="Statements relating to the meeting.")
+    date = ReportedDateField()
 
     class Meta:
         model = Meeting
         fields = [
-            "slug", "url", "title", "date", "kind", "location", "city", "summary",
-            "participants", "topics", "articles", "statement_count",
+            "slug", "url", "title", "date", "date_precision", "date_as_reported", "kind", "location", "city",
+            "inferred", "summary", "participants", "participants_complete", "topics", "articles",
+            "statement_count",
         ]  # fmt: skip
 
 
@@ -178,18 +221,22 @@ class StatementSerializer(serializers.ModelSerializer):
     """A statement: its verbatim text, who said it, where, and its span in the source article."""
 
     url = link("statement-detail", "pk")
-    speaker = BriefOfficialSerializer(read_only=True)
+    speaker = BriefOfficialSerializer(
+        read_only=True, allow_null=True, help_text="Who said it; null when the article does not say."
+    )
     meeting = BriefMeetingSerializer(read_only=True, allow_null=True)
     article = BriefArticleSerializer(read_only=True)
     topics = nested(BriefTopicSerializer)
+    date = ReportedDateField()
 
     class Meta:
         model = Statement
         fields = [
-            "id", "url", "text", "kind", "speaker", "meeting", "article", "topics",
-            "date", "position", "start", "end",
+            "id", "url", "text", "kind", "speaker", "attribution", "attribution_text", "attribution_start",
+            "attribution_end", "meeting", "meeting_relation", "article", "topics", "date", "date_precision",
+            "date_as_reported", "position", "start", "end",
         ]  # fmt: skip
-        read_only_fields = ["position", "start", "end"]
+        read_only_fields = ["position", "start", "end", "attribution_start", "attribution_end"]
 
 
 # -- officials ------------------------------------------------------------------------------------
@@ -199,13 +246,19 @@ class OfficialSerializer(serializers.ModelSerializer):
     """An official: name, current title and organization, and how active they are."""
 
     url = link("official-detail")
+    title = CurrentTitleField(
+        help_text="Current title: as an editor set it, else the post of the latest membership still held; "
+        "empty when neither is known. The role held at a meeting is on the participation."
+    )
     organization = BriefOrganizationSerializer(read_only=True, allow_null=True)
     meeting_count = CountField(Participation, "official", help_text="Meetings attended.")
     statement_count = CountField(Statement, "speaker", help_text="Statements made.")
 
     class Meta:
         model = Official
-        fields = ["slug", "url", "name", "title", "organization", "meeting_count", "statement_count"]
+        fields = [
+            "slug", "url", "name", "aliases", "title", "organization", "meeting_count", "statement_count",
+        ]  # fmt: skip
 
 
 class OfficialDetailSerializer(OfficialSerializer):
@@ -226,13 +279,19 @@ class OfficialDetailSerializer(OfficialSerializer):
     recent_statements = nested(
         StatementSummarySerializer,
         source="statements",
-        order_by=(statement_sort_date().desc(), "-id"),
+        order_by=(sort_date().desc(), "-id"),
         limit=RECENT_STATEMENTS,
         help_text="The official's latest statements, newest first, undated last (at most 10).",
     )
 
+    memberships = nested(
+        MembershipSerializer,
+        order_by=(F("start_date").desc(nulls_last=True), "post__label", "id"),
+        help_text="The posts the official held, latest first, with their first and last days when known.",
+    )
+
     class Meta(OfficialSerializer.Meta):
-        fields = [*OfficialSerializer.Meta.fields, "meetings", "recent_statements"]
+        fields = [*OfficialSerializer.Meta.fields, "memberships", "meetings", "recent_statements"]
 
 
 # -- topics ---------------------------------------------------------------------------------------
@@ -281,7 +340,8 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "slug", "url", "title", "publisher", "source_url", "published_on", "meeting_count", "statement_count",
+            "slug", "url", "title", "publisher", "original_source", "source_url", "published_on",
+            "meeting_count", "statement_count",
         ]  # fmt: skip
 
 
@@ -292,9 +352,34 @@ class ArticleDetailSerializer(ArticleSerializer):
     statements = nested(
         StatementSummarySerializer, order_by=("position", "id"), help_text="In article order."
     )
+    mentions = nested(
+        MentionSerializer,
+        order_by=("start", "id"),
+        help_text="Each appearance of an official, in body order.",
+    )
 
     class Meta(ArticleSerializer.Meta):
-        fields = [*ArticleSerializer.Meta.fields, "body", "meetings", "statements"]
+        fields = [*ArticleSerializer.Meta.fields, "body", "meetings", "statements", "mentions"]
+
+
+# -- posts ----------------------------------------------------------------------------------------
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A post (office) and who held it when."""
+
+    url = link("post-detail")
+    organization = BriefOrganizationSerializer(read_only=True, allow_null=True)
+    holders = nested(
+        MembershipSerializer,
+        source="memberships",
+        order_by=(F("start_date").desc(nulls_last=True), "id"),
+        help_text="Who held the post, latest first, with their first and last days when known.",
+    )
+
+    class Meta:
+        model = Post
+        fields = ["slug", "url", "label", "organization", "holders"]
 
 
 # -- organizations --------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from api.serializers.fields import OptionalURLField
+from api.serializers.fields import OptionalURLField, PartialDateField
 from briefing import services, validators
-from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
+from briefing.dates import PartialDate
+from briefing.models import Article, Meeting, Official, Organization, Post, Statement, Topic
 
 
 class SlugField(serializers.SlugRelatedField):
@@ -52,7 +53,10 @@ class WriteSerializer(serializers.ModelSerializer):
     def save_instance(self, instance, validated_data):
         extra = {name: validated_data.pop(name) for name in self.service_arguments if name in validated_data}
         for name, value in validated_data.items():
-            setattr(instance, name, value)
+            if isinstance(value, PartialDate):  # `date` at its precision: the day, its period
+                instance.set_reported_date(value)
+            else:
+                setattr(instance, name, value)
         try:
             return self.service(instance, extra, reason=self.context.get("reason"))
         except DjangoValidationError as exc:
@@ -90,9 +94,16 @@ class OfficialWriteSerializer(WriteSerializer):
         Organization, "Slug of the official's organization.", required=False, allow_null=True
     )
 
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200, validators=[validators.single_line_text]),
+        required=False,
+        max_length=50,
+        help_text="Other names the official goes by.",
+    )
+
     class Meta:
         model = Official
-        fields = ["slug", "name", "title", "organization"]
+        fields = ["slug", "name", "aliases", "title", "organization"]
 
 
 @extend_schema_serializer(component_name="Topic")
@@ -124,13 +135,14 @@ class ArticleWriteSerializer(WriteSerializer):
 
     class Meta:
         model = Article
-        fields = ["slug", "title", "publisher", "source_url", "published_on", "body"]
+        fields = ["slug", "title", "publisher", "original_source", "source_url", "published_on", "body"]
 
 
 class ParticipantWriteSerializer(serializers.Serializer):
     """An official at a meeting and the role they held there."""
 
     official = _slug(Official, "Slug of the participating official.")
+    post = _slug(Post, "Slug of the post that role is, when known.", required=False, allow_null=True)
     role = serializers.CharField(
         max_length=200,
         validators=[validators.single_line_text],
@@ -158,6 +170,14 @@ class MeetingWriteSerializer(WriteSerializer):
     participants = ParticipantWriteSerializer(
         many=True, required=False, help_text="Who took part, in display order; replaces the current list."
     )
+    date = PartialDateField(
+        help_text="When it took place, at the precision the article gives; null when it does not say."
+    )
+    inferred = serializers.ListField(
+        child=serializers.ChoiceField(choices=Meeting.INFERABLE),
+        required=False,
+        help_text="Fields inferred rather than read in the article (a city taken from the venue).",
+    )
     m2m_fields = ("topics", "articles")
 
     class Meta:
@@ -166,13 +186,16 @@ class MeetingWriteSerializer(WriteSerializer):
             "slug",
             "title",
             "date",
+            "date_as_reported",
             "kind",
             "location",
             "city",
+            "inferred",
             "summary",
             "topics",
             "articles",
             "participants",
+            "participants_complete",
         ]
 
     @property
@@ -185,7 +208,9 @@ class MeetingWriteSerializer(WriteSerializer):
             meeting=instance,
             topics=extra.get("topics"),
             articles=extra.get("articles"),
-            participants=None if participants is None else [(p["official"], p["role"]) for p in participants],
+            participants=None
+            if participants is None
+            else [(p["official"], p["role"], p.get("post")) for p in participants],
             reason=reason,
         )
 
@@ -201,9 +226,35 @@ class StatementWriteSerializer(WriteSerializer):
     """A statement to create or change: a verbatim span of its article, numbered in body order."""
 
     article = _slug(Article, "Slug of the source article; `text` must occur in its body verbatim.")
-    speaker = _slug(Official, "Slug of the official who said it.")
+    speaker = _slug(
+        Official, "Slug of the official who said it; null when the article does not say.", allow_null=True
+    )
+    attribution = serializers.ChoiceField(
+        Statement.Attribution.choices,
+        required=False,
+        help_text="How the article attributes it; `none` (with a null speaker) when it does not.",
+    )
+    attribution_text = serializers.CharField(
+        trim_whitespace=False,
+        required=False,
+        allow_blank=True,
+        help_text="The attributing words as printed (`he added`), a verbatim span of the body; the "
+        "occurrence nearest the statement is taken.",
+    )
+    attribution_start = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_OFFSET,
+        required=False,
+        write_only=True,
+        help_text="Which occurrence of `attribution_text`, when the nearest is not the one meant.",
+    )
     meeting = _slug(
-        Meeting, "Slug of the meeting it was said at, if the article tells.", required=False, allow_null=True
+        Meeting, "Slug of the meeting it relates to, if the article tells.", required=False, allow_null=True
+    )
+    date = PartialDateField(
+        required=False,
+        help_text="When it was said, at the article's precision, if not at its meeting (said at a "
+        "meeting, it takes the meeting's date).",
     )
     topics = _slug(Topic, "Slugs of the topics it touches.", many=True, required=False)
     text = serializers.CharField(
@@ -223,16 +274,35 @@ class StatementWriteSerializer(WriteSerializer):
 
     class Meta:
         model = Statement
-        fields = ["article", "speaker", "meeting", "text", "kind", "topics", "date", "start"]
-        extra_kwargs = {
-            "date": {"help_text": "When it was said, if there is no meeting (a meeting's date wins)."},
-        }
+        fields = [
+            "article", "speaker", "attribution", "attribution_text", "attribution_start", "meeting",
+            "meeting_relation", "text", "kind", "topics", "date", "date_as_reported", "start",
+        ]  # fmt: skip
 
     @property
     def service_arguments(self):
-        return (*self.m2m_fields, "start")
+        return (*self.m2m_fields, "start", "attribution_start")
 
     def service(self, instance, extra, *, reason):
+        if instance.speaker_id is None and not instance.attribution:  # no speaker: not attributed
+            instance.attribution = Statement.Attribution.NONE
         return services.statement_save(
-            statement=instance, topics=extra.get("topics"), start=extra.get("start"), reason=reason
+            statement=instance,
+            topics=extra.get("topics"),
+            start=extra.get("start"),
+            attribution_start=extra.get("attribution_start"),
+            reason=reason,
         )
+
+
+@extend_schema_serializer(component_name="Post")
+class PostWriteSerializer(WriteSerializer):
+    """A post (office) to create or change."""
+
+    organization = _slug(
+        Organization, "Slug of the organization the post is in.", required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Post
+        fields = ["slug", "label", "organization"]

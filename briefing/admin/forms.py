@@ -197,10 +197,13 @@ class ParticipationFormSet(BaseInlineFormSet):
             rows[exc.params["index"]].add_error("official", exc.messages)
 
     def participants(self) -> list[tuple]:
-        """The (official, role) pairs the formset keeps, in the order of their positions."""
+        """The (official, role, post) rows the formset keeps, in the order of their positions."""
         rows = [
             (form.cleaned_data.get("position") or 0, index, form.cleaned_data)
             for index, form in enumerate(self.forms)
             if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("official")
         ]
-        return [(data["official"], data["role"]) for _, _, data in sorted(rows, key=lambda r: r[:2])]
+        return [
+            (data["official"], data["role"], data.get("post"))
+            for _, _, data in sorted(rows, key=lambda r: r[:2])
+        ]

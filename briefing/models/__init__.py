@@ -9,7 +9,7 @@ are owned by ``briefing.services``, which the importer, the admin and the API al
 from briefing.models.directory import Membership, Official, Organization, Post
 from briefing.models.imports import ImportRecord
 from briefing.models.meetings import Meeting, Participation, Topic
-from briefing.models.querysets import StoredSearchVector, related_count, statement_sort_date
+from briefing.models.querysets import StoredSearchVector, current_title, related_count, sort_date
 from briefing.models.sources import Article, Mention, Statement
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Statement",
     "StoredSearchVector",
     "Topic",
+    "current_title",
     "related_count",
-    "statement_sort_date",
+    "sort_date",
 ]

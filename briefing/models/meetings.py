@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from briefing import rules, validators
 from briefing.models.dating import ReportedDate
 from briefing.models.directory import Official
-from briefing.models.querysets import MeetingQuerySet, TopicQuerySet
+from briefing.models.querysets import MeetingQuerySet, TopicQuerySet, sort_date
 
 
 class Topic(models.Model):
@@ -121,6 +121,7 @@ class Meeting(ReportedDate):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["date", "id"], name="briefing_meeting_date_id"),
+            models.Index(sort_date(), models.F("id"), name="briefing_meeting_sort_date"),
             models.Index(fields=["city"], name="briefing_meeting_city"),
             models.Index(fields=["kind"], name="briefing_meeting_kind"),
         ]

@@ -4,8 +4,8 @@ import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 
 if TYPE_CHECKING:
     from briefing.models import Topic
@@ -21,8 +21,9 @@ def related_count(model: type[models.Model], field: str) -> Coalesce:
     return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")[:1]), 0)
 
 
-def statement_sort_date() -> Coalesce:
-    """A statement's date for sorting: undated statements sort as the oldest (and it is indexed)."""
+def sort_date() -> Coalesce:
+    """A meeting's or statement's date for sorting: undated ones sort as the oldest (indexed; a
+    keyset page needs a sort key that is never null)."""
     return Coalesce("date", Value(datetime.date.min))
 
 
@@ -46,8 +47,28 @@ class OrganizationQuerySet(WordSearchQuerySet):
     search_fields = ("name", "abbreviation")
 
 
+def current_title(outer: str = "pk") -> Coalesce:
+    """An official's current title, for the official whose primary key is at ``outer``: the
+    title an editor set, else the post of their latest membership still held (no end date),
+    else empty. Never a post whose term has ended."""
+    from briefing.models import Membership
+
+    prefix = outer[: outer.rfind("__") + 2] if "__" in outer else ""
+    ongoing = (
+        Membership.objects.filter(official=OuterRef(outer), end_date__isnull=True)
+        .order_by(F("start_date").desc(nulls_last=True), "-id")
+        .values("post__label")[:1]
+    )
+    title = F(prefix + "title")
+    return Coalesce(NullIf(title, Value("")), Subquery(ongoing), Value(""), output_field=models.CharField())
+
+
 class OfficialQuerySet(WordSearchQuerySet):
     search_fields = ("name", "title")
+
+    def with_current_title(self) -> "OfficialQuerySet":
+        """Officials annotated with ``current_title`` (see ``current_title``)."""
+        return self.annotate(current_title=current_title())
 
 
 class ArticleQuerySet(WordSearchQuerySet):

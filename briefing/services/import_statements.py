@@ -72,6 +72,7 @@ class QuotedImport(RecordImport):
                         "attribution_text",
                         row["attribution_text"],
                         row.get("attribution_start"),
+                        near=span,
                     )
                 if previous is not None and span.start < previous.start:
                     raise FixtureError(

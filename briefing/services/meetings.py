@@ -34,7 +34,7 @@ def meeting_save(
     meeting: Meeting,
     topics: Iterable[Topic] | None = None,
     articles: Iterable[Article] | None = None,
-    participants: Sequence[tuple[Official, str]] | None = None,
+    participants: Sequence[tuple] | None = None,
     reason: str | None = None,
 ) -> Meeting:
     """Create or change a meeting with its links and (when given) its whole participant list."""
@@ -49,23 +49,29 @@ def meeting_save(
 def meeting_participants_set(
     *,
     meeting: Meeting,
-    participants: Sequence[tuple[Official, str]],
+    participants: Sequence[tuple],
     reason: str | None = None,
     keep: Iterable[int] = (),
 ) -> bool:
-    """Make ``participants`` (official, role at the time) the meeting's, in that order.
+    """Make ``participants`` — (official, role at the time) or (official, role, post) — the
+    meeting's, in that order.
 
     Rows are updated in place, so an official's participation keeps its identity and history;
     those not listed are deleted, but for the officials in ``keep`` (the importer keeps an
     editor's additions). Returns whether anything changed. Runs in the caller's transaction.
     """
-    participants_check([official for official, _ in participants])
+    participants_check([official for official, *_ in participants])
     existing = {p.official_id: p for p in meeting.participations.all()}
     changed = False
-    for index, (official, role) in enumerate(participants):
+    for index, (official, role, *post) in enumerate(participants):
+        post = post[0] if post else None
         participation = existing.pop(official.pk, None) or Participation(meeting=meeting, official=official)
-        if participation.pk is None or (participation.role, participation.position) != (role, index):
-            participation.role, participation.position = role, index
+        wanted = (role, index, post.pk if post else None)
+        if (
+            participation.pk is None
+            or (participation.role, participation.position, participation.post_id) != wanted
+        ):
+            participation.role, participation.position, participation.post = role, index, post
             try:
                 save_in_transaction(
                     instance=participation, reason=reason, fetched=("meeting", "official"), force=True

@@ -8,6 +8,9 @@ import icalendar
 import pytest
 from django.urls import reverse
 
+from briefing.models import Meeting
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 PENTAGON = "stoltenberg-austin-pentagon-meeting-2022-06-02"
@@ -24,8 +27,8 @@ def test_meetings_csv_has_flat_columns_and_honours_filters(api):
     assert len(rows) == 1
     row = rows[0]
     assert list(row) == [
-        "slug", "url", "title", "date", "kind", "location", "city", "summary",
-        "participants", "topics", "articles", "statement_count",
+        "slug", "url", "title", "date", "date_precision", "date_as_reported", "kind", "location", "city",
+        "inferred", "summary", "participants", "participants_complete", "topics", "articles", "statement_count",
     ]  # fmt: skip
     assert (
         row["participants"]
@@ -124,3 +127,12 @@ def test_statement_facets_count_a_full_text_search(api):
     assert body["facets"]["speaker"] == [
         {"value": "lloyd-austin", "label": "Lloyd J. Austin III", "count": 1}
     ]
+
+
+def test_ical_feed_leaves_out_meetings_without_a_known_day(api):
+    factories.MeetingFactory(slug="some-wednesday", date=None, date_precision="unknown")
+    factories.MeetingFactory(slug="in-july-2018", date=datetime.date(2018, 7, 1), date_precision="month")
+    calendar = icalendar.Calendar.from_ical(api.get(reverse("meeting-calendar")).content)
+    uids = {str(event["uid"]).split("@")[0] for event in calendar.walk("VEVENT")}
+    assert uids == set(Meeting.objects.filter(date_precision="day").values_list("slug", flat=True))
+    assert not {"some-wednesday", "in-july-2018"} & uids

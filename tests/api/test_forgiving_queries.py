@@ -112,11 +112,13 @@ def test_suggestions_read_a_bounded_number_of_slugs_in_at_most_three_queries():
 def test_a_malformed_date_shows_the_value_and_the_format(api, param, value):
     entry = error(api.get(reverse("meeting-list"), {param: value}))
 
-    assert entry == {
-        "field": param,
-        "code": "invalid",
-        "message": f"“{value}” is not a date: use YYYY-MM-DD, e.g. 2022-06-01.",
-    }
+    # `date` takes a month or a year too (meetings dated only so); the range bounds take days.
+    formats = (
+        "YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2022-06 for June 2022"
+        if param == "date"
+        else "YYYY-MM-DD, e.g. 2022-06-01"
+    )
+    assert entry == {"field": param, "code": "invalid", "message": f"“{value}” is not a date: use {formats}."}
 
 
 def test_an_unknown_kind_names_the_value_and_lists_the_kinds(api):
@@ -132,7 +134,7 @@ def test_an_unknown_kind_names_the_value_and_lists_the_kinds(api):
 @pytest.mark.parametrize(
     ("param", "value", "message"),
     [
-        ("date", "50%", "“50%” is not a date: use YYYY-MM-DD, e.g. 2022-06-01."),
+        ("date", "50%", "“50%” is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2022-06 for June 2022."),
         (
             "speaker",
             "100%-sure",

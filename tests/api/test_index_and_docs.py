@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_index_lists_every_collection(api):
     assert api.get("/").json() == {
         name: f"http://testserver/{name}/"
-        for name in ["meetings", "officials", "topics", "statements", "articles", "organizations"]
+        for name in ["meetings", "officials", "topics", "statements", "articles", "organizations", "posts"]
     }
 
 

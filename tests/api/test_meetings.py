@@ -25,9 +25,12 @@ def test_meeting_list_item_has_the_documented_representation(api):
             "url": f"http://testserver/meetings/{PENTAGON}/",
             "title": "Jens Stoltenberg meets Lloyd J. Austin III at the Pentagon",
             "date": "2022-06-02",
+            "date_precision": "day",
+            "date_as_reported": "on Thursday, 2 June 2022",
             "kind": "bilateral_meeting",
             "location": "The Pentagon",
             "city": "Washington D.C.",
+            "inferred": [],
             "summary": "They addressed longer-term support for Ukraine, NATO's work to reset deterrence and "
             "defence, burden-sharing and defence spending, and preparations for the Madrid Summit.",
             "participants": [
@@ -38,6 +41,11 @@ def test_meeting_list_item_has_the_documented_representation(api):
                         "url": "http://testserver/officials/jens-stoltenberg/",
                     },
                     "role": "NATO Secretary General",
+                    "post": {
+                        "slug": "nato-secretary-general",
+                        "label": "NATO Secretary General",
+                        "url": "http://testserver/posts/nato-secretary-general/",
+                    },
                 },
                 {
                     "official": {
@@ -46,8 +54,14 @@ def test_meeting_list_item_has_the_documented_representation(api):
                         "url": "http://testserver/officials/lloyd-austin/",
                     },
                     "role": "US Secretary of Defense",
+                    "post": {
+                        "slug": "us-secretary-of-defense",
+                        "label": "US Secretary of Defense",
+                        "url": "http://testserver/posts/us-secretary-of-defense/",
+                    },
                 },
             ],
+            "participants_complete": True,
             "topics": [
                 {"slug": t, "name": n, "url": f"http://testserver/topics/{t}/"}
                 for t, n in [
@@ -184,7 +198,10 @@ def test_sparse_fields_return_only_what_was_asked(api):
 def test_omit_leaves_fields_out(api):
     response = api.get(reverse("meeting-list"), {"omit": "summary,participants,statement_count"})
     item = response.json()["results"][0]
-    assert set(item) == {"slug", "url", "title", "date", "kind", "location", "city", "topics", "articles"}
+    assert set(item) == {
+        "slug", "url", "title", "date", "date_precision", "date_as_reported", "kind", "location", "city",
+        "inferred", "participants_complete", "topics", "articles",
+    }  # fmt: skip
 
 
 def test_sparse_fields_shrink_the_queries(queries_for):

@@ -1,7 +1,12 @@
 """/officials/: list, detail with meetings and recent statements, filters, query counts."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+
+from briefing.models import Membership, Post
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +18,8 @@ def test_official_list_item_has_counts_and_organization(api):
             "slug": "lloyd-austin",
             "url": "http://testserver/officials/lloyd-austin/",
             "name": "Lloyd J. Austin III",
+            "aliases": ["Lloyd Austin", "Lloyd Austin III"],
+            # No title of his own: the post of his membership, which has not ended.
             "title": "US Secretary of Defense",
             "organization": {
                 "slug": "us-department-of-defense",
@@ -60,7 +67,8 @@ def test_official_list_queries_do_not_grow_with_page_size(queries_for, many_rows
 
 
 def test_official_detail_query_count_is_constant(queries_for, many_rows):
-    assert queries_for(reverse("official-detail", args=["jens-stoltenberg"])) == 3
+    # The official, its memberships, its latest meetings, its latest statements.
+    assert queries_for(reverse("official-detail", args=["jens-stoltenberg"])) == 4
 
 
 def test_official_detail_lists_at_most_twenty_latest_meetings(api):
@@ -75,3 +83,59 @@ def test_official_detail_lists_at_most_twenty_latest_meetings(api):
     assert body["meeting_count"] == 26
     assert len(dates) == 20
     assert dates == sorted(dates, reverse=True)
+
+
+def test_who_held_a_post_on_a_day_is_one_request(api):
+    post = Post.objects.create(slug="foreign-minister-of-vantara", label="Foreign Minister of Vantara")
+    first, second = factories.OfficialFactory(slug="ines-arrau"), factories.OfficialFactory(slug="tomas-vell")
+    Membership.objects.create(
+        official=first, post=post, start_date=date(2018, 4, 26), end_date=date(2021, 1, 20)
+    )
+    Membership.objects.create(official=second, post=post, start_date=date(2021, 1, 26))
+
+    def held(day: str) -> list[str]:
+        response = api.get(reverse("official-list"), {"post": post.slug, "on": day})
+        return [o["slug"] for o in response.json()["results"]]
+
+    assert held("2018-05-17") == ["ines-arrau"]
+    assert held("2021-01-23") == []  # between the two terms
+    assert held("2023-03-01") == ["tomas-vell"]
+
+
+def test_current_title_is_the_post_still_held_and_never_an_ended_one(api):
+    post = Post.objects.create(slug="interior-minister-of-vantara", label="Interior Minister of Vantara")
+    former, current = factories.OfficialFactory(title=""), factories.OfficialFactory(title="")
+    Membership.objects.create(
+        official=former, post=post, start_date=date(2015, 1, 1), end_date=date(2019, 1, 1)
+    )
+    Membership.objects.create(official=current, post=post, start_date=date(2019, 1, 2))
+
+    titles = {
+        o["slug"]: o["title"]
+        for o in api.get(reverse("official-list"), {"post": post.slug}).json()["results"]
+    }
+
+    assert titles == {former.slug: "", current.slug: "Interior Minister of Vantara"}
+
+
+def test_an_editors_title_wins_over_the_post(api):
+    post = Post.objects.create(slug="envoy-of-vantara", label="Envoy of Vantara")
+    official = factories.OfficialFactory(title="Special Envoy for the Straits")
+    Membership.objects.create(official=official, post=post, start_date=date(2020, 1, 1))
+
+    body = api.get(reverse("official-detail", args=[official.slug])).json()
+
+    assert body["title"] == "Special Envoy for the Straits"
+    assert body["memberships"] == [
+        {
+            "official": {
+                "slug": official.slug,
+                "name": official.name,
+                "url": f"http://testserver/officials/{official.slug}/",
+            },
+            "post": {"slug": post.slug, "label": post.label, "url": f"http://testserver/posts/{post.slug}/"},
+            "start_date": "2020-01-01",
+            "end_date": None,
+            "source": "",
+        }
+    ]

@@ -94,8 +94,8 @@ def test_popolo_export_holds_every_official_organization_meeting_and_statement_o
     assert {name: len(objects) for name, objects in export.items()} == {
         "persons": 8,
         "organizations": 10,
-        "posts": 0,  # the seed names no posts
-        "memberships": 14,  # 8 current titles, 6 roles held at meetings
+        "posts": 8,
+        "memberships": 22,  # 8 current titles, 6 roles held at meetings, 8 holdings of posts
         "events": 4,
         "speeches": 40,
     }
@@ -150,7 +150,8 @@ def test_popolo_memberships_of_kamala_harris_are_her_current_title_and_her_role_
         {
             "id": "membership-kamala-harris-current",
             "label": "Current title",
-            "role": "Vice President",
+            # No title of her own in the seed: the post she holds (the article gives no term).
+            "role": "Vice President of the United States",
             "person_id": "kamala-harris",
             "organization_id": "white-house",
             "sources": [],
@@ -168,6 +169,15 @@ def test_popolo_memberships_of_kamala_harris_are_her_current_title_and_her_role_
                 }
             ],
         },
+        {
+            "id": f"membership-kamala-harris-us-vice-president-{Membership.objects.get(official__slug='kamala-harris').pk}",
+            "label": "Holder of a post",
+            "role": "Vice President of the United States",
+            "person_id": "kamala-harris",
+            "post_id": "us-vice-president",
+            "organization_id": "white-house",
+            "sources": [],
+        },
     ]
 
 
@@ -177,6 +187,7 @@ def test_popolo_role_at_the_time_stays_when_the_current_title_changes(api):
     assert [(m["label"], m["role"], len(m["sources"])) for m in memberships if m["person_id"] == "antony-blinken"] == [
         ("Current title", "Former US Secretary of State", 0),
         ("Role at the time of a meeting", "US Secretary of State", 2),
+        ("Holder of a post", "US Secretary of State", 0),
     ]  # fmt: skip
 
 
@@ -213,7 +224,10 @@ def test_popolo_event_is_the_meeting_with_its_attendees_and_reporting_articles(e
             {
                 "id": "lloyd-austin",
                 "name": "Lloyd J. Austin III",
-                "other_names": [],
+                "other_names": [
+                    {"name": "Lloyd Austin", "note": "alias"},
+                    {"name": "Lloyd Austin III", "note": "alias"},
+                ],
                 "links": [
                     {"url": "http://testserver/officials/lloyd-austin/", "note": "Summit Briefing API"}
                 ],
@@ -439,7 +453,7 @@ def test_popolo_dated_membership_names_its_post_start_and_end(api):
     export = api.get(reverse("popolo-export")).json()
     (membership,) = [m for m in export["memberships"] if m.get("post_id") == post.slug]
     assert membership == {
-        "id": f"membership-ines-arrau-foreign-minister-of-vantara-{Membership.objects.get().pk}",
+        "id": f"membership-ines-arrau-foreign-minister-of-vantara-{Membership.objects.get(post=post).pk}",
         "label": "Holder of a post",
         "role": "Foreign Minister of Vantara",
         "person_id": "ines-arrau",

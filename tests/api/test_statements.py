@@ -31,12 +31,17 @@ def test_statement_detail_has_the_documented_representation(api):
             "name": "Jens Stoltenberg",
             "url": "http://testserver/officials/jens-stoltenberg/",
         },
+        "attribution": "pronoun",
+        "attribution_text": "He stressed that the security concerns of all Allies have to be addressed, and said",
+        "attribution_start": 1355,
+        "attribution_end": 1438,
         "meeting": {
             "slug": meeting,
             "title": "Jens Stoltenberg meets Antony Blinken",
             "date": "2022-06-01",
             "url": f"http://testserver/meetings/{meeting}/",
         },
+        "meeting_relation": "at",
         "article": {
             "slug": ARTICLE,
             "title": "NATO Secretary General visits Washington D.C.",
@@ -50,6 +55,8 @@ def test_statement_detail_has_the_documented_representation(api):
             }
         ],
         "date": "2022-06-01",
+        "date_precision": "day",
+        "date_as_reported": "on Wednesday, 1 June 2022",
         "position": 6,
         "start": 1440,
         "end": 1494,

@@ -52,6 +52,7 @@ def test_article_list_item_has_metadata_and_counts(api):
             "url": f"http://testserver/articles/{ARTICLE}/",
             "title": "NATO Secretary General visits Washington D.C.",
             "publisher": "",
+            "original_source": "",
             "source_url": None,
             "published_on": None,
             "meeting_count": 4,

@@ -51,8 +51,9 @@ def test_reimport_changes_nothing(db_snapshot):
     before = db_snapshot()
     report = article_import(path=SEED_PATH)
     assert (report.total("created"), report.total("updated"), report.total("deleted")) == (0, 0, 0)
-    # 10 organizations, 8 officials, 19 topics, 1 article, 4 meetings, 10 participants, 40 statements.
-    assert report.total("unchanged") == 92
+    # 10 organizations, 8 officials, 8 posts, 8 memberships, 19 topics, 1 article, 4 meetings,
+    # 10 participants, 40 statements, 57 mentions.
+    assert report.total("unchanged") == 165
     assert db_snapshot() == before
 
 
@@ -156,8 +157,8 @@ def test_new_article_takes_one_insert_per_statement_table_and_one_lookup_per_mod
         assert count(f'FROM "briefing_{table}" WHERE "briefing_{table}"."slug" IN ') == 1
     for table in ("official", "meeting"):
         assert count(f'FROM "briefing_{table}" WHERE "briefing_{table}"."id" = ') == 0
-    # The new article's row is locked once, for all its statements.
-    assert count('FROM "briefing_article" WHERE "briefing_article"."id" = ') == 1
+    # The new article's row is locked once for all its statements, once for all its mentions.
+    assert count('FROM "briefing_article" WHERE "briefing_article"."id" = ') == 2
     for table in ("statement", "statement_topics", "historicalstatement", "historicalstatement_topics"):
         assert count(f'INSERT INTO "briefing_{table}" ') == 1
     # The file's transaction is one savepoint (within the test's transaction); the others are

@@ -89,7 +89,7 @@ def test_reseed_keeps_edited_names_and_titles_and_says_so():
     assert meeting.title == "Stoltenberg at the White House"
     assert report.total("updated") == 0
     notes = [note.split(":")[0] for note in report.notes]
-    assert {"officials[5].name", "officials[5].title", "meetings[2].title"} <= set(notes)
+    assert {"officials[5].name", "meetings[2].title"} <= set(notes)
 
 
 def test_reseed_does_not_bring_back_a_statement_an_editor_deleted():
@@ -146,7 +146,7 @@ def test_seeding_two_fixtures_that_name_one_official_differently_twice_changes_n
 
 def _normalised(fixture: dict) -> dict:
     """A fixture as data, in format version 2: records keyed by slug, links as sets, defaults
-    filled in, offsets only where the file gives them."""
+    filled in, offsets left out."""
     fixture = services.fixtures.fixture_upgrade(fixture) if fixture.get("format", 1) == 1 else fixture
     defaults = {
         "organizations": {"abbreviation": "", "kind": "other", "parent": None},
@@ -175,14 +175,25 @@ def _normalised(fixture: dict) -> dict:
     data["memberships"] = [
         {"start_date": None, "end_date": None, "source": "", **m} for m in fixture.get("memberships", [])
     ]
+    # Offsets are compared as spans elsewhere; a file may give them where the text alone would do.
+    offsets = {"start", "attribution_start"}
+    data["memberships"].sort(key=lambda m: (m["official"], m["post"], m["start_date"] or ""))
     data["mentions"] = [
-        {"name_as_printed": "", "title_as_given": "", "honorifics": "", **m}
+        {
+            "name_as_printed": "",
+            "title_as_given": "",
+            "honorifics": "",
+            **{k: v for k, v in m.items() if k not in offsets},
+        }
         for m in fixture.get("mentions", [])
     ]
     data["statements"] = [
-        {"meeting": None, "topics": [], **({"meeting_relation": "at"} if row.get("meeting") else {}), **row}
+        {
+            "meeting": None, "topics": [], **({"meeting_relation": "at"} if row.get("meeting") else {}),
+            **{k: v for k, v in row.items() if k not in offsets},
+        }
         for row in fixture["statements"]
-    ]
+    ]  # fmt: skip
     for row in data["statements"]:
         row["topics"] = sorted(row["topics"])
     return data
@@ -241,11 +252,7 @@ def test_import_records_name_the_fixture_and_the_values_it_wrote():
     record = ImportRecord.objects.get(source=SEED_SLUG, model="official", key="jens-stoltenberg")
     official = Official.objects.get(slug="jens-stoltenberg")
     assert record.object_id == official.pk
-    assert record.values == {
-        "name": "Jens Stoltenberg",
-        "title": "NATO Secretary General",
-        "organization": official.organization_id,
-    }
+    assert record.values == {"name": "Jens Stoltenberg", "organization": official.organization_id}
 
 
 def test_seed_of_a_folder_with_more_fixtures_adds_only_what_is_new(tmp_path, settings):

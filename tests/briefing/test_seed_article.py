@@ -201,5 +201,7 @@ def test_topic_hierarchy_links_sub_topics_to_their_parents():
 
 
 def test_officials_mentioned_but_not_meeting_are_seeded():
-    assert Official.objects.get(slug="recep-tayyip-erdogan").title == "President of Turkey"
+    erdogan = Official.objects.get(slug="recep-tayyip-erdogan")
+    assert list(erdogan.mentions.values_list("text", flat=True)) == ["President Erdogan"]
+    assert erdogan.memberships.get().post.label == "President of Turkey"
     assert Official.objects.get(slug="vladimir-putin").organization.slug == "russia"

@@ -214,7 +214,10 @@ def test_meeting_page_shows_participants_roles_topics_sources_and_who_said_what(
     meeting = api.get(reverse("meeting-detail", args=[PENTAGON])).json()
     html, page = get_page(client, reverse("reader:meeting-detail", args=[PENTAGON]))
     assert f"<title>{meeting['title']} — Summit Briefing</title>" in html
-    assert f"{meeting['title']} 2 June 2022 · Bilateral meeting · The Pentagon, Washington D.C." in page.text
+    assert (
+        f"{meeting['title']} 2 June 2022 (“{meeting['date_as_reported']}”) · Bilateral meeting · "
+        "The Pentagon, Washington D.C."
+    ) in page.text
     participants = Page(section(html, "participants")).text
     for p in meeting["participants"]:
         assert f"{p['official']['name']} {p['role']}" in participants
@@ -308,8 +311,9 @@ def test_official_page_queries_do_not_grow_with_meetings_or_statements(client, m
     from briefing.models import Official
 
     small = Official.objects.filter(slug__startswith="synthetic-", statements__isnull=False).first().slug
-    assert queries(client, reverse("reader:official-detail", args=["jens-stoltenberg"])) == 5
-    assert queries(client, reverse("reader:official-detail", args=[small])) == 5
+    # The official with their current title (from their memberships), then the dossier's rows.
+    assert queries(client, reverse("reader:official-detail", args=["jens-stoltenberg"])) == 6
+    assert queries(client, reverse("reader:official-detail", args=[small])) == 6
 
 
 def test_topic_pages_queries_do_not_grow_with_the_topic(client, many_rows):

@@ -1,0 +1,24 @@
+"""The API's viewsets: the shared behaviour (``base``) and one viewset per collection (``resources``)."""
+
+from api.views.base import BriefingViewSet, PreconditionFailed
+from api.views.resources import (
+    ArticleViewSet,
+    MeetingViewSet,
+    OfficialViewSet,
+    OrganizationViewSet,
+    PostViewSet,
+    StatementViewSet,
+    TopicViewSet,
+)
+
+__all__ = [
+    "ArticleViewSet",
+    "BriefingViewSet",
+    "MeetingViewSet",
+    "OfficialViewSet",
+    "OrganizationViewSet",
+    "PostViewSet",
+    "PreconditionFailed",
+    "StatementViewSet",
+    "TopicViewSet",
+]
