@@ -4,9 +4,15 @@ Every deploy-specific value comes from an environment variable (twelve-factor st
 through one typed reader (django-environ). Development is opt-in: ``DEBUG=true`` allows the
 built-in development secret key and local hosts; with ``DEBUG`` off (the default) the process
 refuses to start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+
+In a checkout, ``make run`` writes ``.env`` (``DEBUG=true`` and a secret key of its own) and
+every local command reads it, so nothing has to be typed before ``manage.py``. The environment
+wins over the file. ``ENV_FILE`` names another file, or none when empty: the test settings and
+the suite's production processes read none, and the image has no ``.env`` (.dockerignore).
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -16,17 +22,28 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    if "ENV_FILE" in os.environ and not Path(ENV_FILE).is_file():
+        raise ImproperlyConfigured(f"ENV_FILE names {ENV_FILE}, which is not a file.")
+    environ.Env.read_env(ENV_FILE)
+
+# How a checkout gets development settings, for the errors below.
+_DEVELOPMENT_HINT = (
+    "For development in a checkout, `make .env` (or `make run`) writes a .env with DEBUG=true."
+)
+
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(f"SECRET_KEY must be set when DEBUG is off. {_DEVELOPMENT_HINT}")
     SECRET_KEY = "django-insecure-development-only-key"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    raise ImproperlyConfigured(f"ALLOWED_HOSTS must be set when DEBUG is off. {_DEVELOPMENT_HINT}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +70,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Browsers opening an API address go to its reader page; those addresses get Vary: Accept.
+    "api.reader.middleware.BrowserToReaderMiddleware",
     # ETag on every GET answer, 304 for a matching If-None-Match, a 412 problem for a stale If-Match.
     "api.middleware.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +181,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: ReDoc's defaults would be fetched from Google (api/templates/api/redoc.html).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "MeetingKindEnum": "briefing.models.Meeting.Kind",
@@ -211,6 +240,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 # TLS ends at the load balancer, which must set (and overwrite) this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A failed CSRF check outside DRF views (the admin) answers a problem document too.
+CSRF_FAILURE_VIEW = "api.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

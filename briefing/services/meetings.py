@@ -85,12 +85,17 @@ def meeting_participants_set(
 
 
 def statements_follow_date(*, meeting: Meeting, reason: str | None = None) -> None:
-    """Give the statements said at ``meeting`` its date (they carry it to be filtered by date)."""
-    stale = list(Statement.objects.filter(meeting=meeting).exclude(date=meeting.date))
+    """Give the statements said at ``meeting`` its date, at its precision (they carry it to be
+    filtered by date); statements said before, after or about it keep their own."""
+    said_at = Statement.objects.filter(meeting=meeting, meeting_relation=Statement.Relation.AT)
+    when = meeting.reported_date
+    stale = [
+        s for s in said_at if (s.date, s.date_end, s.date_precision) != (when.start, when.end, when.precision)
+    ]
     if not stale:
         return
     for statement in stale:
-        statement.date = meeting.date
+        statement.set_reported_date(when)
         statement._change_reason = reason
-    Statement.objects.bulk_update(stale, ["date"])
+    Statement.objects.bulk_update(stale, ["date", "date_end", "date_precision"])
     Statement.history.bulk_history_create(stale)
