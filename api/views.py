@@ -239,10 +239,14 @@ class BriefingViewSet(viewsets.ModelViewSet):
         def write():
             instance = self.locked_object()
             self.check_if_match(instance)
-            services.record_delete(instance=instance)
+            self.perform_destroy(instance)
             return Response(status=status.HTTP_204_NO_CONTENT)
 
         return idempotency.run(request, write)
+
+    def perform_destroy(self, instance) -> None:
+        """Delete through the entity's service (default: one row, with its history record)."""
+        services.record_delete(instance=instance)
 
     @extend_schema(responses=serializers.HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
@@ -354,6 +358,9 @@ class StatementViewSet(BriefingViewSet):
     # Statements whose date the article does not give sort as the oldest.
     ordering_aliases = {"date": "sort_date"}
     ordering = ["-date"]
+
+    def perform_destroy(self, instance) -> None:
+        services.statement_delete(statement=instance)
 
 
 class OfficialViewSet(BriefingViewSet):

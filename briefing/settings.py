@@ -99,6 +99,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=3),
     )
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # Write transactions take SQLite's write lock when they begin, so they run one at a
+        # time (the services' row locks are no-ops here) and never fail half-way on a stale read.
+        transaction_mode="IMMEDIATE",
+        # Wait for the lock rather than failing at once with "database is locked".
+        timeout=env.int("SQLITE_TIMEOUT", default=20),
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -167,7 +176,8 @@ SPECTACULAR_SETTINGS = {
 
 # Where `manage.py seed` looks for article fixtures.
 FIXTURE_ARTICLES_DIR = env.path("FIXTURE_ARTICLES_DIR", default=BASE_DIR / "fixtures" / "articles")
-FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"
+FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"  # format version 2
+FIXTURE_SCHEMA_V1_PATH = BASE_DIR / "fixtures" / "article.v1.schema.json"
 # The largest fixture file the importer reads (bytes); larger ones are refused unread.
 FIXTURE_MAX_BYTES = env.int("FIXTURE_MAX_BYTES", default=2 * 1024 * 1024)
 
