@@ -4,8 +4,10 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development settings of this checkout, read by every local command (briefing/settings.py).
+ENV_FILE ?= .env
 
-.PHONY: run test lint format schema clean deploy-check image sdk fuzz load bench
+.PHONY: run test lint format schema clean deploy-check image sdk fuzz load bench bench-replicas
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,11 +18,22 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-## run: install, migrate, seed the fixtures and serve on http://$(HOST):$(PORT)/ (DEBUG on by default)
-run: $(VENV)/.runtime
-	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(PY) manage.py seed
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+## run: install, write .env (development settings), migrate, seed the fixtures and serve on http://$(HOST):$(PORT)/
+run: $(VENV)/.runtime $(ENV_FILE)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## .env: development settings for this checkout (DEBUG on, a secret key of its own); kept if present
+# Never committed (.gitignore) nor copied into the image (.dockerignore). The environment wins
+# over it, so `DATABASE_URL=... make run` still works.
+$(ENV_FILE):
+	@printf '%s\n' \
+		'# Development settings for this checkout, written by `make run`. Never commit this file.' \
+		'# Every manage.py command reads it; variables set in the environment win over it.' \
+		'DEBUG=true' \
+		"SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >$@
+	@echo "wrote $@: DEBUG=true and a new SECRET_KEY for this checkout"
 
 ## test: the whole suite, against whatever DATABASE_URL says (SQLite by default)
 test: $(VENV)/.dev
@@ -45,7 +58,7 @@ schema: $(VENV)/.dev
 ## deploy-check: hadolint the Dockerfile and run Django's deployment checks in a production environment
 deploy-check: $(VENV)/.dev
 	$(VENV)/bin/hadolint --failure-threshold warning Dockerfile
-	env -u DEBUG SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	env -u DEBUG ENV_FILE= SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=api.example.org CSRF_TRUSTED_ORIGINS=https://api.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
@@ -72,3 +85,7 @@ bench: $(VENV)/.dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+## bench-replicas: replication lag under write bursts and failover/return times against a throwaway primary and hot standby (docs/operations.md, "Read replicas")
+bench-replicas: $(VENV)/.dev
+	$(PY) -m bench.replicas $(BENCH_ARGS)

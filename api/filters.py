@@ -1,21 +1,27 @@
 """FilterSets (one per resource) and the filter backends that apply them strictly.
 
-Relations are filtered by slug; an unknown slug is a 400 naming the valid-choice error, an
-unknown query parameter is a 400 too (a typo must not silently return everything).
+Relations are filtered by slug; an unknown slug is a 400 that names the value and suggests the
+closest slugs, a malformed date a 400 that shows the expected format, an unknown query
+parameter a 400 too (a typo must not silently return everything).
 """
 
 import unicodedata
 
 import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django_filters import fields
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
 from briefing.models import Article, Meeting, Official, Organization, Statement, Topic
+from briefing.suggestions import closest_slugs
 
 # Query parameters every list accepts besides its filters.
-LIST_PARAMS = {"cursor", "page_size", "ordering", "fields", "omit", "format"}
+LIST_PARAMS = {"cursor", "page_size", "ordering", "fields", "omit", "format", "count"}
 # Query parameters a single object accepts.
 DETAIL_PARAMS = {"fields", "omit", "format"}
 # Actions that answer a filtered collection.
@@ -91,6 +97,77 @@ class StableOrderingFilter(OrderingFilter):
         return parameters
 
 
+def unknown_slug(queryset, value: str) -> ValidationError:
+    """The error for a slug no row of ``queryset`` has: the value, and the closest slugs if any."""
+    model = queryset.model
+    suggestions = closest_slugs(queryset, value)
+    if suggestions:
+        hint = f"Did you mean {' or '.join(suggestions)}?"
+    else:
+        hint = f"The {model._meta.verbose_name_plural} are listed at {reverse(f'{model._meta.model_name}-list')}."
+    # The value goes in as a parameter: django-filter %-formats every message with its params,
+    # and a value of the client's may hold a `%`.
+    return ValidationError(
+        f"No {model._meta.verbose_name} has the slug “%(value)s”. {hint}",
+        code="invalid_choice",
+        params={"value": value},
+    )
+
+
+class SlugChoiceField(fields.ModelChoiceField):
+    """One slug; an unknown one is an error that suggests the closest."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            raise unknown_slug(self.queryset, value) from None
+
+
+class SlugsChoiceField(fields.ModelMultipleChoiceField):
+    """Several slugs; an unknown one is an error that suggests the closest."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            raise unknown_slug(self.queryset, exc.params["value"]) from None
+
+
+class DateField(forms.DateField):
+    """A date; a malformed one is an error that shows the value and the format."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            raise ValidationError(
+                "“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2022-06-01.",
+                code="invalid",
+                params={"value": value},
+            ) from exc
+
+
+class DateFilter(filters.DateFilter):
+    """A date filter whose error shows the expected format."""
+
+    field_class = DateField
+
+
+def _choice(choices, help_text: str, what: str) -> filters.ChoiceFilter:
+    """A choice filter whose error names the value and lists the choices."""
+    listed = ", ".join(value for value, _ in choices)
+    return filters.ChoiceFilter(
+        choices=choices,
+        help_text=help_text,
+        error_messages={"invalid_choice": f"“%(value)s” is not a {what}. Choose from: {listed}."},
+    )
+
+
 def _typed_as_slug(filter_: filters.Filter) -> filters.Filter:
     """Document a filter the schema generator cannot type (method or slug path) as a string."""
     return extend_schema_field({"type": "string", "description": filter_.extra["help_text"]})(filter_)
@@ -98,6 +175,8 @@ def _typed_as_slug(filter_: filters.Filter) -> filters.Filter:
 
 class AllOfSlugsFilter(filters.ModelMultipleChoiceFilter):
     """Repeatable slug filter: rows related to every one of the slugs given."""
+
+    field_class = SlugsChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("conjoined", True)
@@ -113,10 +192,14 @@ class AllOfSlugsFilter(filters.ModelMultipleChoiceFilter):
         return {self.field_name: v.pk}
 
 
+class SlugFilter(filters.ModelChoiceFilter):
+    """A filter by one related row's slug."""
+
+    field_class = SlugChoiceField
+
+
 def _slug_choice(model, label: str, **kwargs):
-    return filters.ModelChoiceFilter(
-        queryset=model.objects.all(), to_field_name="slug", help_text=label, **kwargs
-    )
+    return SlugFilter(queryset=model.objects.all(), to_field_name="slug", help_text=label, **kwargs)
 
 
 def _word_search(model) -> filters.CharFilter:
@@ -152,11 +235,18 @@ class MeetingFilterSet(SearchFilterSet):
             method="filter_topic",
         )
     )
-    date = filters.DateFilter(help_text="Meetings on this day (YYYY-MM-DD).")
-    date_after = filters.DateFilter(field_name="date", lookup_expr="gte", help_text="On or after this day.")
-    date_before = filters.DateFilter(field_name="date", lookup_expr="lte", help_text="On or before this day.")
-    kind = filters.ChoiceFilter(choices=Meeting.Kind.choices, help_text="Kind of meeting.")
-    city = filters.CharFilter(lookup_expr="iexact", help_text="City, ignoring case, e.g. `Washington D.C.`.")
+    date = DateFilter(help_text="Meetings on this day (YYYY-MM-DD).")
+    date_after = DateFilter(
+        field_name="date", lookup_expr="gte", help_text="On or after this day (YYYY-MM-DD)."
+    )
+    date_before = DateFilter(
+        field_name="date", lookup_expr="lte", help_text="On or before this day (YYYY-MM-DD)."
+    )
+    kind = _choice(Meeting.Kind.choices, "Kind of meeting.", "kind of meeting")
+    city = filters.CharFilter(
+        lookup_expr="icontains",
+        help_text="Part of the city's name, ignoring case: `Washington` finds `Washington D.C.`.",
+    )
     article = _slug_choice(Article, "Slug of an article reporting the meeting.", field_name="articles")
     search = _word_search(Meeting)
 
@@ -189,19 +279,18 @@ class StatementFilterSet(SearchFilterSet):
         )
     )
     article = _slug_choice(Article, "Slug of the source article.")
-    kind = filters.ChoiceFilter(
-        choices=Statement.Kind.choices, help_text="Direct quotation or reported speech."
+    kind = _choice(Statement.Kind.choices, "Direct quotation or reported speech.", "kind of statement")
+    date_after = DateFilter(
+        field_name="date", lookup_expr="gte", help_text="Said on or after this day (YYYY-MM-DD)."
     )
-    date_after = filters.DateFilter(
-        field_name="date", lookup_expr="gte", help_text="Said on or after this day."
-    )
-    date_before = filters.DateFilter(
-        field_name="date", lookup_expr="lte", help_text="Said on or before this day."
+    date_before = DateFilter(
+        field_name="date", lookup_expr="lte", help_text="Said on or before this day (YYYY-MM-DD)."
     )
     search = filters.CharFilter(
         method="filter_search",
-        help_text="Full-text search over the text (PostgreSQL: English stemming, web-search syntax "
-        'such as `"exact phrase"`, `or`, `-word`; results by relevance unless `ordering` is given).',
+        help_text="Full-text search over the text in web-search syntax: words that must all occur, "
+        '`"an exact phrase"`, `or` between alternatives, `-word` to exclude; English stemming, common '
+        "words ignored, the same on PostgreSQL and SQLite. Results by relevance unless `ordering` is given.",
     )
 
     class Meta:
@@ -240,7 +329,7 @@ class ArticleFilterSet(SearchFilterSet):
 
 class OrganizationFilterSet(SearchFilterSet):
     parent = _slug_choice(Organization, "Slug of the parent organization.")
-    kind = filters.ChoiceFilter(choices=Organization.Kind.choices, help_text="Kind of organization.")
+    kind = _choice(Organization.Kind.choices, "Kind of organization.", "kind of organization")
     search = _word_search(Organization)
 
     class Meta:

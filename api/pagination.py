@@ -2,7 +2,8 @@
 
 Cursors are signed (``django.core.signing``, keyed on ``SECRET_KEY``) for the list and the order
 they were issued for: the position in a cursor goes straight into a query, so a cursor the API
-did not issue is refused with a 400 before it gets there.
+did not issue is refused with a 400 before it gets there. A signed cursor holds only URL-safe
+characters, so the value cut out of a `next` link is the value to send.
 """
 
 from django.core import signing
@@ -10,8 +11,10 @@ from rest_framework import exceptions
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.utils.urls import replace_query_param
 
+from api.counting import CountingPaginationMixin
 
-class KeysetPagination(CursorPagination):
+
+class KeysetPagination(CountingPaginationMixin, CursorPagination):
     """Opaque `cursor` links over a stable order (ties broken by id), `page_size` from 1 to 100.
 
     The order comes from the view's `ordering` filter. A bad `page_size` or `cursor` is a 400,
@@ -40,14 +43,15 @@ class KeysetPagination(CursorPagination):
             )
         return size
 
-    def cursor_salt(self, request) -> str:
-        """What a cursor is valid for: this path (list or history) walked in this order."""
-        return f"api.pagination:{request.path}:{','.join(self.ordering)}"
+    def cursor_signer(self, request) -> signing.Signer:
+        """What a cursor is valid for: this path (list or history) walked in this order. The
+        separator is URL-safe, so links carry cursors without percent-encoding."""
+        return signing.Signer(sep=".", salt=f"api.pagination:{request.path}:{','.join(self.ordering)}")
 
     def encode_cursor(self, cursor: Cursor) -> str:
         """The page link for ``cursor``: its offset, direction and position, signed."""
         payload = {"o": cursor.offset, "r": int(cursor.reverse), "p": cursor.position}
-        token = signing.dumps(payload, salt=self.cursor_salt(self.request), compress=True)
+        token = self.cursor_signer(self.request).sign_object(payload, compress=True)
         return replace_query_param(self.base_url, self.cursor_query_param, token)
 
     def decode_cursor(self, request) -> Cursor | None:
@@ -56,7 +60,7 @@ class KeysetPagination(CursorPagination):
         if token is None:
             return None
         try:
-            payload = signing.loads(token, salt=self.cursor_salt(request))
+            payload = self.cursor_signer(request).unsign_object(token)
         except signing.BadSignature as exc:
             raise exceptions.ValidationError(
                 {
@@ -67,6 +71,15 @@ class KeysetPagination(CursorPagination):
                 code="invalid",
             ) from exc
         return Cursor(offset=payload["o"], reverse=bool(payload["r"]), position=payload["p"])
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            paginated["properties"][link].update(
+                example=f"https://api.example.org/meetings/?{self.cursor_query_param}=<signed cursor>",
+                description="The adjacent page, or null. Its `cursor` parameter can also be passed as it stands.",
+            )
+        return paginated
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -11,7 +11,7 @@ from itertools import islice
 
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from drf_orjson_renderer.renderers import ORJSONRenderer as JSONRenderer
@@ -24,7 +24,6 @@ from rest_framework.serializers import ListSerializer
 
 from api import filters, idempotency, markdown, renderers, serializers
 from api.pagination import FacetedKeysetPagination, HistoryPagination
-from api.problems import problem_response
 from api.serializers import briefings as briefing_serializers
 from briefing import dossiers, history, services
 from briefing.facets import MEETING_FACETS, STATEMENT_FACETS
@@ -435,23 +434,3 @@ class OrganizationViewSet(BriefingViewSet):
     lookup_field = "slug"
     ordering_fields = ["name"]
     ordering = ["name"]
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    """The site's 404 handler: a problem body, never an HTML page."""
-    return problem_response(404, "not_found", f"Nothing is at {request.path}.")
-
-
-def server_error(request: HttpRequest) -> JsonResponse:
-    """The site's 500 handler: a problem body with no trace of the cause."""
-    return problem_response(500, "server_error", "The server failed to answer; the error has been logged.")
-
-
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    """The site's 400 handler (e.g. a disallowed Host header): a problem body."""
-    return problem_response(400, "bad_request", "The request could not be understood.")
-
-
-def forbidden(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    """The site's 403 handler: a problem body."""
-    return problem_response(403, "permission_denied", "You do not have permission to do this.")

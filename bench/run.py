@@ -56,7 +56,7 @@ PROJECT_VARIABLES = (
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE",
     "CACHE_URL", "DB_CONN_MAX_AGE", "DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT_MS", "PORT",
     "GUNICORN_HOST", "GUNICORN_WORKERS", "GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER",
-    "THROTTLE_ANON", "THROTTLE_USER", "REDIS_URL",
+    "THROTTLE_ANON", "THROTTLE_USER", "REDIS_URL", "ENV_FILE",
 )  # fmt: skip
 # The code whose speed is measured: what code_state() describes.
 MEASURED_CODE = ("api", "briefing", "gunicorn.conf.py")
@@ -127,6 +127,8 @@ def production_env(database_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in PROJECT_VARIABLES}
     env.update(
         DEBUG="false",
+        # Never a checkout's development .env.
+        ENV_FILE="",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         # Nothing terminates TLS on loopback; with the redirect on, every answer would be a 301.

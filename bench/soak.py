@@ -64,6 +64,8 @@ def main() -> int:
     env = {
         **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
         "DATABASE_URL": f"{SERVER_URL}/{DATABASE}",
+        # Production settings: never a checkout's development .env (DEBUG on).
+        "ENV_FILE": "",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",

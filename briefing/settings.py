@@ -4,9 +4,15 @@ Every deploy-specific value comes from an environment variable (twelve-factor st
 through one typed reader (django-environ). Development is opt-in: ``DEBUG=true`` allows the
 built-in development secret key and local hosts; with ``DEBUG`` off (the default) the process
 refuses to start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+
+In a checkout, ``make run`` writes ``.env`` (``DEBUG=true`` and a secret key of its own) and
+every local command reads it, so nothing has to be typed before ``manage.py``. The environment
+wins over the file. ``ENV_FILE`` names another file, or none when empty: the test settings and
+the suite's production processes read none, and the image has no ``.env`` (.dockerignore).
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -16,17 +22,28 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    if "ENV_FILE" in os.environ and not Path(ENV_FILE).is_file():
+        raise ImproperlyConfigured(f"ENV_FILE names {ENV_FILE}, which is not a file.")
+    environ.Env.read_env(ENV_FILE)
+
+# How a checkout gets development settings, for the errors below.
+_DEVELOPMENT_HINT = (
+    "For development in a checkout, `make .env` (or `make run`) writes a .env with DEBUG=true."
+)
+
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(f"SECRET_KEY must be set when DEBUG is off. {_DEVELOPMENT_HINT}")
     SECRET_KEY = "django-insecure-development-only-key"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    raise ImproperlyConfigured(f"ALLOWED_HOSTS must be set when DEBUG is off. {_DEVELOPMENT_HINT}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +70,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Browsers opening an API address go to its reader page; those addresses get Vary: Accept.
+    "api.reader.middleware.BrowserToReaderMiddleware",
     # ETag on every GET answer, 304 for a matching If-None-Match, a 412 problem for a stale If-Match.
     "api.middleware.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +181,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: ReDoc's defaults would be fetched from Google (api/templates/api/redoc.html).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "MeetingKindEnum": "briefing.models.Meeting.Kind",
@@ -211,6 +240,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 # TLS ends at the load balancer, which must set (and overwrite) this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A failed CSRF check outside DRF views (the admin) answers a problem document too.
+CSRF_FAILURE_VIEW = "api.errors.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -277,6 +308,56 @@ AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
 # Lockouts and failures are still logged (WARNING); no start-up banner on stdout.
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "api.throttling.admin_locked_out"
+
+# --- Read replicas (docs/operations.md, "Read replicas") ---
+# Each URL becomes an alias replica_1, replica_2, ...: a PostgreSQL hot standby that
+# briefing.db_router reads from while it answers and lags by at most REPLICA_MAX_LAG_SECONDS.
+# Unset, there is no router and no extra middleware: one database, as before.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASE_REPLICAS: list[str] = []
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# How long a process trusts its last health check of a replica.
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+# A replica in use is at most about REPLICA_MAX_LAG_SECONDS + 2 × REPLICA_CHECK_SECONDS behind, so a
+# client that wrote reads from the primary that long (see briefing.middleware).
+READ_YOUR_WRITES_SECONDS = env.float(
+    "READ_YOUR_WRITES_SECONDS", default=REPLICA_MAX_LAG_SECONDS + 2 * REPLICA_CHECK_SECONDS
+)
+DATABASE_ROUTING_HEADER = env.bool("DATABASE_ROUTING_HEADER", default=False)
+if DATABASE_REPLICA_URLS:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
+    if READ_YOUR_WRITES_SECONDS < REPLICA_MAX_LAG_SECONDS:
+        raise ImproperlyConfigured("READ_YOUR_WRITES_SECONDS must be at least REPLICA_MAX_LAG_SECONDS.")
+    for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+        _replica = env.db_url_config(_url)
+        if _replica["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(
+                f"Replica {_number} of DATABASE_REPLICA_URLS is not a postgres:// URL."
+            )
+        # The primary's timeouts, but a shorter connect timeout: a replica that does not answer
+        # costs one request that long, then reads go to the primary (libpq's minimum is 2 s).
+        _replica["OPTIONS"] = {
+            **DATABASES["default"]["OPTIONS"],
+            "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+            **_replica.get("OPTIONS", {}),
+        }
+        _replica.update(
+            CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+            CONN_HEALTH_CHECKS=True,
+            # Tests never create a database for a replica: it is the primary's.
+            TEST={"MIRROR": "default"},
+        )
+        DATABASES[f"replica_{_number}"] = _replica
+        DATABASE_REPLICAS.append(f"replica_{_number}")
+    DATABASE_ROUTERS = ["briefing.db_router.ReplicaRouter"]
+    # Before the session middleware, so the session is read from the database chosen here.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "briefing.middleware.ReplicaRoutingMiddleware",
+    )
+    # Which token clients wrote recently, shared by every worker like the throttle counters.
+    CACHES["read_your_writes"] = {**CACHES["throttle"], "KEY_PREFIX": "read-your-writes"}
 
 # Logs go to stdout, where the container runtime collects them.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# The suite is hermetic: a checkout's development .env (DEBUG on) must not change what it tests.
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 

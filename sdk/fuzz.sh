@@ -7,7 +7,7 @@
 #
 # Same servers, checks and phases as the quick run in `make test`, with 150 examples per
 # operation and a different fixed seed: about ten minutes on two cores. Each run's full
-# schemathesis output and JUnit report are kept in build/fuzz/{anonymous,superuser}/.
+# schemathesis output and JUnit report are kept in build/fuzz/{gunicorn,runserver}-{anonymous,superuser}/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}

@@ -6,7 +6,8 @@
 # 1. build/sdk-tools/: the pinned tools (sdk/tools.sh; exit 3 if they cannot be installed).
 # 2. build/sdk/: the client package `summit_briefing_client`, generated with the tools venv's bin
 #    first on PATH (the generator's post hooks call `ruff` through PATH). Any warning about the
-#    schema fails the script.
+#    schema fails the script. sdk/pages.py (walking every page of a list) is added to it as
+#    `summit_briefing_client.pages`.
 # 3. build/sdk-venv/: a venv with the client installed (its httpx and attrs pinned by
 #    requirements-sdk.txt). Steps 2 and 3 are skipped while the schema, the generator config,
 #    the pins and this script are unchanged since the last run.
@@ -26,7 +27,7 @@ sdk/tools.sh
 exec 9>build/.sdk.lock
 flock 9
 
-key=$(cat "$SCHEMA" "$CONFIG" requirements-sdk.txt sdk/generate.sh | sha256sum | cut -d' ' -f1)
+key=$(cat "$SCHEMA" "$CONFIG" requirements-sdk.txt sdk/generate.sh sdk/pages.py | sha256sum | cut -d' ' -f1)
 if [ -z "${FORCE:-}" ] && [ "$(cat "$SDK_VENV/.key" 2>/dev/null)" = "$key" ]; then
   echo "== $OUT is up to date with $SCHEMA (installed in $SDK_VENV)"
   exit 0
@@ -45,6 +46,8 @@ if [ "$status" -ne 0 ] || grep -qiE 'warning|error' "$LOG"; then
   echo "!! openapi-python-client reported problems with $SCHEMA (above, and in $LOG)" >&2
   exit 1
 fi
+
+cp sdk/pages.py "$OUT/summit_briefing_client/pages.py"
 
 echo "== installing the client into $SDK_VENV"
 "$PYTHON" -m venv "$SDK_VENV"

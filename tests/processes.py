@@ -1,4 +1,4 @@
-"""Helpers for tests that run real processes: a clean environment, free ports, gunicorn, HTTP.
+"""Helpers for tests that run real processes: a clean environment, free ports, servers, HTTP.
 
 Only ever 127.0.0.1. Every process started here is stopped by its pid by the caller's fixture.
 """
@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,13 @@ _INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 
 
 def clean_env(**variables: str) -> dict[str, str]:
-    """The environment of a production process: nothing from the test run but the given variables."""
+    """The environment of a production process: nothing from the test run but the given variables.
+
+    No dotenv file either (``ENV_FILE`` empty): a developer's ``.env`` in the checkout turns
+    DEBUG on, and a production process under test must not read it.
+    """
     env = {k: v for k, v in os.environ.items() if k in _INHERITED or k.startswith("PIP_")}
+    env["ENV_FILE"] = ""
     env.update(variables)
     return env
 
@@ -34,7 +40,6 @@ def server_env(
     """The production environment of a test's gunicorn (and its manage.py): 2 workers, no HTTPS
     redirect (nothing terminates TLS on loopback), a fresh secret key, this venv first on PATH."""
     import secrets
-    import sys
 
     return clean_env(
         PATH=f"{Path(sys.executable).parent}:{clean_env()['PATH']}",
@@ -44,6 +49,31 @@ def server_env(
         STATIC_ROOT=str(static_root),
         SECURE_SSL_REDIRECT="false",
         GUNICORN_WORKERS="2",
+        **variables,
+    )
+
+
+def write_dotenv(path: Path) -> subprocess.CompletedProcess:
+    """``make ENV_FILE=<path> <path>``: the rule with which `make run` writes a checkout's `.env`."""
+    return subprocess.run(
+        ["make", "--no-print-directory", f"ENV_FILE={path}", str(path)],
+        cwd=REPO,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def development_env(*, database_url: str, dotenv: Path, **variables: str) -> dict[str, str]:
+    """The environment of `make run`'s commands: nothing typed, the settings from its `.env`."""
+    if not dotenv.exists():
+        result = write_dotenv(dotenv)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return clean_env(
+        PATH=f"{Path(sys.executable).parent}:{clean_env()['PATH']}",
+        ENV_FILE=str(dotenv),
+        DATABASE_URL=database_url,
         **variables,
     )
 
@@ -101,8 +131,8 @@ def request(
 
 
 @dataclass
-class Gunicorn:
-    """A gunicorn master started through the image's entrypoint, with its log file."""
+class Server:
+    """A server process on 127.0.0.1 started by a test, with its log file."""
 
     process: subprocess.Popen
     port: int
@@ -111,20 +141,15 @@ class Gunicorn:
 
     @property
     def pid(self) -> int:
-        """The master's pid (the entrypoint execs gunicorn, so it is the started process)."""
+        """The server's pid (the process started, which serves or is the master)."""
         return self.process.pid
 
-    def worker_pids(self) -> set[int]:
-        """The pids of the master's current worker processes."""
-        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
-        return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
-
     def log_tail(self, lines: int = 40) -> str:
-        """The end of gunicorn's output, for failure messages."""
+        """The end of the server's output, for failure messages."""
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
-        """SIGTERM the master by pid (it stops its workers), SIGKILL if it will not go."""
+        """SIGTERM the server by pid (a master stops its workers), SIGKILL if it will not go."""
         if self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -133,6 +158,16 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+@dataclass
+class Gunicorn(Server):
+    """A gunicorn master started through the image's entrypoint."""
+
+    def worker_pids(self) -> set[int]:
+        """The pids of the master's current worker processes."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -154,15 +189,32 @@ def start_gunicorn(*, cwd: Path, env: dict[str, str], log: Path, startup_timeout
     """Run the image's ENTRYPOINT and CMD in ``cwd`` and wait until /healthz/ answers 200."""
     port = free_port()
     env = {**env, "GUNICORN_HOST": HOST, "PORT": str(port)}
+    return _started(
+        Gunicorn, image_command(cwd), cwd=cwd, env=env, port=port, log=log, timeout=startup_timeout
+    )
+
+
+def start_runserver(*, cwd: Path, env: dict[str, str], log: Path, startup_timeout: float = 60) -> Server:
+    """Django's development server as `make run` starts it, and wait until /healthz/ answers 200.
+
+    `make run` runs ``manage.py runserver HOST:PORT``; this adds ``--noreload`` only, so that
+    the started process is the server itself and stopping it by pid leaves no child behind.
+    """
+    port = free_port()
+    command = [sys.executable, "manage.py", "runserver", "--noreload", f"{HOST}:{port}"]
+    return _started(Server, command, cwd=cwd, env=env, port=port, log=log, timeout=startup_timeout)
+
+
+def _started(
+    kind, command: list[str], *, cwd: Path, env: dict[str, str], port: int, log: Path, timeout: float
+):
     with log.open("wb") as output:
-        process = subprocess.Popen(
-            image_command(cwd), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    server = Gunicorn(process, port, log, env)
-    deadline = time.monotonic() + startup_timeout
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+    server = kind(process, port, log, env)
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{server.log_tail()}")
+            raise RuntimeError(f"{command[0]} exited with {process.returncode}:\n{server.log_tail()}")
         try:
             if request(port, "GET", "/healthz/", headers=host_header(env), timeout=2).status == 200:
                 return server
@@ -170,62 +222,14 @@ def start_gunicorn(*, cwd: Path, env: dict[str, str], log: Path, startup_timeout
             pass
         time.sleep(0.2)
     server.stop()
-    raise RuntimeError(f"gunicorn did not answer /healthz/ within {startup_timeout} s:\n{server.log_tail()}")
-
-
-@dataclass
-class DevServer:
-    """``manage.py runserver`` (what ``make run`` serves), with its log file."""
-
-    process: subprocess.Popen
-    port: int
-    log: Path
-
-    def log_tail(self, lines: int = 40) -> str:
-        """The end of the server's output, for failure messages."""
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self) -> None:
-        """SIGTERM by pid, SIGKILL if it will not go."""
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def start_runserver(*, cwd: Path, env: dict[str, str], log: Path, startup_timeout: float = 60) -> DevServer:
-    """Run ``manage.py runserver`` (no autoreloader) on a free port; wait until /healthz/ answers 200."""
-    port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            ["python", "manage.py", "runserver", "--noreload", f"{HOST}:{port}"],
-            cwd=cwd,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    server = DevServer(process, port, log)
-    deadline = time.monotonic() + startup_timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"runserver exited with {process.returncode}:\n{server.log_tail()}")
-        try:
-            if request(port, "GET", "/healthz/", headers={"Host": HOST}, timeout=2).status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"runserver did not answer /healthz/ within {startup_timeout} s:\n{server.log_tail()}")
+    raise RuntimeError(
+        f"{' '.join(command)} did not answer /healthz/ within {timeout} s:\n{server.log_tail()}"
+    )
 
 
 def host_header(env: dict[str, str]) -> dict[str, str]:
-    """A Host header naming the first of the server's ALLOWED_HOSTS."""
-    return {"Host": env["ALLOWED_HOSTS"].split(",")[0]}
+    """A Host header naming the first of the server's ALLOWED_HOSTS (127.0.0.1 in development)."""
+    return {"Host": env.get("ALLOWED_HOSTS", HOST).split(",")[0]}
 
 
 def run(command: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 120) -> str:

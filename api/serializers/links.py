@@ -29,6 +29,14 @@ def url_for(request, view_name: str, lookup_kwarg: str, value) -> str:
 class LinkField(serializers.HyperlinkedIdentityField):
     """The absolute URL of the object itself (read-only), cached per view name and request."""
 
+    def to_representation(self, value):
+        # DRF wraps every URL in `Hyperlink`, a str subclass that carries the object for the
+        # browsable API. Representations must hold plain values: a `Hyperlink` copied into a
+        # header (the `Location` of a create) breaks WSGI servers that insist on exact `str`
+        # header values, as PEP 3333 asks and Django's development server checks.
+        url = super().to_representation(value)
+        return None if url is None else str(url)
+
     def get_url(self, obj, view_name, request, format):
         value = getattr(obj, self.lookup_field)
         if value in (None, ""):

@@ -208,7 +208,6 @@ class StatementWriteSerializer(WriteSerializer):
     topics = _slug(Topic, "Slugs of the topics it touches.", many=True, required=False)
     text = serializers.CharField(
         trim_whitespace=False,
-        validators=[validators.not_only_whitespace],
         help_text="The statement exactly as it stands in the article body (a verbatim span). "
         "When the body holds it more than once, give `start` too.",
     )

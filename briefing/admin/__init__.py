@@ -150,8 +150,9 @@ class ArticleAdmin(ServiceAdmin):
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ArticleMeetingInline, StatementInline, MentionInline]
-    # Django 6 makes https the default for scheme-less URLs; editors get it now.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Django 6 makes https the default for scheme-less URLs; editors get it now. The body is
+    # stored as published: a form must not trim it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}, models.TextField: {"strip": False}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(statement_count=related_count(Statement, "article"))
@@ -241,6 +242,8 @@ class StatementAdmin(ServiceAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["article", "speaker", "meeting", "topics"]
     readonly_fields = ["position", "start", "end", "in_context"]
+    # Verbatim: spaces at either end are part of the text the article must contain.
+    formfield_overrides = {models.TextField: {"strip": False}}
     fieldsets = [
         (None, {"fields": ["article", "kind", "text", "occurrence", "topics"]}),
         (

@@ -20,6 +20,7 @@ from django.db import connection, reset_queries, transaction
 from briefing.corpus.cast import ArticleSpec, Cast, meeting_day, split_evenly
 from briefing.dates import Precision
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing.search import sqlite_fts_suspended
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def briefing_row_count() -> int:
 def corpus_flush() -> None:
     """Delete every briefing row and restart the ids (TRUNCATE on PostgreSQL)."""
     tables = [model._meta.db_table for model in briefing_models()]
-    with transaction.atomic():
+    with transaction.atomic(), sqlite_fts_suspended(connection):
         _lift_statement_timeout()
         # PostgreSQL refuses to TRUNCATE a table with deferred foreign-key checks pending,
         # as there are when rows were written earlier in the same transaction.
@@ -92,8 +93,18 @@ def corpus_analyze() -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def corpus_generate(*, size: CorpusSize, seed: int, progress: Callable[[str], None] | None = None) -> Counter:
-    """Fill the (empty) briefing tables with a deterministic corpus; return the rows per table."""
+# Told what is being done: a step, and for the long one how many of how many are done.
+Progress = Callable[..., None]
+
+
+def corpus_generate(*, size: CorpusSize, seed: int, progress: Progress | None = None) -> Counter:
+    """Fill the (empty) briefing tables with a deterministic corpus; return the rows per table.
+
+    ``progress(step, done=None, total=None)`` hears of each step as it starts, and of each chunk
+    of articles written (``done`` of ``total``).
+    """
+    progress = progress or (lambda step, done=None, total=None: None)
+    progress("Planning the cast and the calendar")
     rng = random.Random(seed)
     cast = Cast(rng, organizations=size.organizations, officials=size.officials, topics=size.topics)
     days = sorted(meeting_day(rng) for _ in range(size.meetings))
@@ -101,25 +112,30 @@ def corpus_generate(*, size: CorpusSize, seed: int, progress: Callable[[str], No
     statements_per_article = split_evenly(rng, size.statements, size.articles)
     with transaction.atomic():
         _lift_statement_timeout()
-        writer = _Writer(cast)
-        next_meeting = 0
-        for first in range(0, size.articles, ARTICLES_PER_CHUNK):
-            chunk = []
-            for number in range(first + 1, min(first + ARTICLES_PER_CHUNK, size.articles) + 1):
-                n_meetings = meetings_per_article[number - 1]
-                meetings = [
-                    cast.meeting(rng, next_meeting + i + 1, day)
-                    for i, day in enumerate(days[next_meeting : next_meeting + n_meetings])
-                ]
-                next_meeting += n_meetings
-                article = cast.article(rng, number, meetings, statements_per_article[number - 1])
-                chunk.append((article, rng.random() < CROSS_REPORTED))
-            writer.save(chunk)
-            # With DEBUG on, Django keeps every query's SQL; bulk inserts of long texts would
-            # otherwise hold the whole corpus in memory a second time.
-            reset_queries()
-            if progress:
-                progress(f"{first + len(chunk):,}/{size.articles:,} articles")
+        with sqlite_fts_suspended(connection):
+            writer = _Writer(cast)
+            next_meeting = 0
+            for first in range(0, size.articles, ARTICLES_PER_CHUNK):
+                chunk = []
+                for number in range(first + 1, min(first + ARTICLES_PER_CHUNK, size.articles) + 1):
+                    n_meetings = meetings_per_article[number - 1]
+                    meetings = [
+                        cast.meeting(rng, next_meeting + i + 1, day)
+                        for i, day in enumerate(days[next_meeting : next_meeting + n_meetings])
+                    ]
+                    next_meeting += n_meetings
+                    article = cast.article(rng, number, meetings, statements_per_article[number - 1])
+                    chunk.append((article, rng.random() < CROSS_REPORTED))
+                writer.save(chunk)
+                # With DEBUG on, Django keeps every query's SQL; bulk inserts of long texts would
+                # otherwise hold the whole corpus in memory a second time.
+                reset_queries()
+                progress("Writing articles", first + len(chunk), size.articles)
+            if connection.vendor == "sqlite":
+                progress("Indexing the statements for search")
+        # PostgreSQL checks every deferred foreign key of the corpus at COMMIT (~5 s for the
+        # large corpus): said first, so that the wait is not silent.
+        progress("Committing")
     return writer.counts
 
 

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 
-from briefing import rules
+from briefing import rules, validators
 from briefing.dates import PartialDate, Precision
 
 
@@ -33,6 +33,7 @@ class ReportedDate(models.Model):
         help_text="How much of the date the article gives: the day, the month, the year, or nothing.",
     )
     date_as_reported = models.CharField(
+        validators=[validators.single_line_text],
         max_length=200,
         blank=True,
         help_text="The article's own words for the date, e.g. `Thursday (17 May)`, `on Wednesday evening`.",

@@ -103,6 +103,11 @@ class Official(models.Model):
             isinstance(a, str) and a.strip() for a in self.aliases
         ):
             raise ValidationError({"aliases": "A list of names (non-empty strings)."})
+        for alias in self.aliases:
+            try:
+                validators.single_line_text(alias)
+            except ValidationError as exc:
+                raise ValidationError({"aliases": exc.messages}) from exc
         self.aliases = list(dict.fromkeys(a for a in self.aliases if a != self.name))
 
 

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -57,7 +57,7 @@ class TopicQuerySet(WordSearchQuerySet):
 class MeetingQuerySet(WordSearchQuerySet):
     """Meetings, filtered the ways readers ask."""
 
-    search_fields = ("title", "summary", "location")
+    search_fields = ("title", "summary", "location", "city")
 
     def on_topic(self, topic: "Topic") -> "MeetingQuerySet":
         """Meetings tagged with ``topic`` or any of its sub-topics."""
@@ -73,7 +73,6 @@ class MeetingQuerySet(WordSearchQuerySet):
 class StatementQuerySet(WordSearchQuerySet):
     """Statements, with full-text search."""
 
-    SEARCH_CONFIG = "english"
     search_fields = ("text",)
 
     def on_topic(self, topic: "Topic") -> "StatementQuerySet":
@@ -87,22 +86,13 @@ class StatementQuerySet(WordSearchQuerySet):
         )
 
     def search(self, query: str) -> "StatementQuerySet":
-        """Statements matching ``query``, best first where the database can rank.
+        """Statements matching ``query`` (web-search syntax), with a ``search_rank``: see briefing.search.
 
-        PostgreSQL: full-text search (web-search syntax, English stemming) over the stored
-        ``search_vector`` column and its GIN index, ranked by ``ts_rank``. Elsewhere: every word
-        must occur in the text, ignoring case, in the article order.
+        The same syntax and rows on PostgreSQL (``websearch_to_tsquery``) and SQLite (FTS5).
         """
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
+        from briefing.search import statement_search
 
-            search_query = SearchQuery(query, config=self.SEARCH_CONFIG, search_type="websearch")
-            return (
-                self.alias(search_vector=StoredSearchVector())
-                .filter(search_vector=search_query)
-                .annotate(search_rank=SearchRank(StoredSearchVector(), search_query))
-            )
-        return super().search(query)
+        return statement_search(self, query)
 
 
 class StoredSearchVector(models.Expression):

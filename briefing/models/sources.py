@@ -112,6 +112,7 @@ class Statement(ReportedDate):
         "of the previous speaker, or not at all; empty for statements recorded before this was kept.",
     )
     attribution_text = models.CharField(
+        validators=[validators.not_only_whitespace],
         max_length=300,
         blank=True,
         help_text="The attributing words as printed, a verbatim span of the body (`he added`); empty when none.",
@@ -235,15 +236,27 @@ class Mention(models.Model):
         Official, on_delete=models.PROTECT, related_name="mentions", help_text="Who is meant."
     )
     text = models.CharField(
+        validators=[validators.not_only_whitespace],
         max_length=300,
         help_text="The mention as printed (`US Secretary of State Michael R. Pompeo`, `the Secretary General`).",
     )
     name_as_printed = models.CharField(
-        max_length=200, blank=True, help_text="The name part as printed; empty for a title-only mention."
+        validators=[validators.single_line_text],
+        max_length=200,
+        blank=True,
+        help_text="The name part as printed; empty for a title-only mention.",
     )
-    title_as_given = models.CharField(max_length=200, blank=True, help_text="The title as given here.")
+    title_as_given = models.CharField(
+        validators=[validators.single_line_text],
+        max_length=200,
+        blank=True,
+        help_text="The title as given here.",
+    )
     honorifics = models.CharField(
-        max_length=100, blank=True, help_text="Honorifics as printed, e.g. `Ambassador`, `General (ret)`."
+        validators=[validators.single_line_text],
+        max_length=100,
+        blank=True,
+        help_text="Honorifics as printed, e.g. `Ambassador`, `General (ret)`.",
     )
     start = models.PositiveIntegerField(
         editable=False, help_text="Offset of `text` in the body (code points)."

@@ -81,8 +81,8 @@ def fixture_paths(directory: Path | str | None = None) -> list[Path]:
 
 
 def fixture_read(path: Path | str) -> Any:
-    """The parsed contents of the fixture file at ``path``; a ``FixtureError`` if unreadable."""
-    # Size, nesting and encoding limits, and the name shown safely: briefing.fixture_input.
+    """The parsed contents of the fixture file at ``path``, read within the documented size and
+    nesting limits (``briefing.fixture_input``); a ``FixtureError`` if unreadable or too large."""
     try:
         return fixture_input.read_fixture(path)
     except fixture_input.FixtureInputError as exc:

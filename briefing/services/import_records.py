@@ -17,7 +17,7 @@ from django.db import models
 from briefing.models import Article, Meeting, Statement
 from briefing.services import articles, meetings, statements
 from briefing.services.fixtures import FixtureError, ImportReport
-from briefing.services.ownership import Ledger, current_values, merge, plain
+from briefing.services.ownership import Ledger, current_values, default_values, fields_of, merge, plain
 from briefing.services.records import record_delete, relations, save_in_transaction
 
 # A row the fixture once wrote and an editor has since deleted: it stays deleted.
@@ -70,6 +70,7 @@ class RecordImport:
         result = merge(
             current=current_values(existing, list(plain_wanted)), wanted=plain_wanted,
             base=entry.values if entry else None, links=links,
+            defaults=default_values(type(existing), list(plain_wanted)) if entry else None,
         )  # fmt: skip
         self._note_kept(record, result.kept)
         if result.changed:
@@ -101,8 +102,8 @@ class RecordImport:
             self.report.keep(record, "added by an editor (the fixture does not list it)")
             self.report.add(model, "kept")
             return
-        names = list(entry.values)
-        if current_values(obj, names) != entry.values:
+        names = fields_of(entry.values)
+        if current_values(obj, names) != {name: entry.values[name] for name in names}:
             self.report.keep(
                 record, "changed by an editor since this fixture wrote it (the fixture no longer lists it)"
             )

@@ -20,7 +20,7 @@ from briefing.models import Article, Meeting, Mention, Official, Statement, Topi
 from briefing.services import articles, mentions, provenance, statements
 from briefing.services.fixtures import FixtureError
 from briefing.services.import_records import DELETED, RecordImport, plain_values
-from briefing.services.ownership import current_values, merge
+from briefing.services.ownership import current_values, default_values, merge
 
 _MENTION_FIELDS = ("text", "name_as_printed", "title_as_given", "honorifics")
 
@@ -312,6 +312,7 @@ class QuotedImport(RecordImport):
         result = merge(
             current=current_values(item.matched, list(plain_wanted)), wanted=plain_wanted,
             base=entry.values if entry else None, links=links,
+            defaults=default_values(type(item.matched), list(plain_wanted)) if entry else None,
         )  # fmt: skip
         self._note_kept(item.record, result.kept)
         if result.changed:

@@ -34,10 +34,12 @@ _MEETING_FIELDS = (
 
 
 def article_import(*, path: Path | str, dry_run: bool = False) -> ImportReport:
-    """Import one article fixture file atomically and idempotently (see ``fixture_import``)."""
-    # The file's name, shown safely wherever it appears: messages, the report, the history reason.
-    data = fixture_read(path)
-    return fixture_import(data=data, source=fixture_input.display(str(path)), dry_run=dry_run)
+    """Import one article fixture file atomically and idempotently (see ``fixture_import``).
+
+    The file is read within a size and nesting limit (``briefing.fixture_input``); its name is
+    shown safely wherever it appears (messages, the report, the history reason).
+    """
+    return fixture_import(data=fixture_read(path), source=fixture_input.display(str(path)), dry_run=dry_run)
 
 
 class _DryRun(Exception):

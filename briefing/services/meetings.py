@@ -66,9 +66,16 @@ def meeting_participants_set(
         participation = existing.pop(official.pk, None) or Participation(meeting=meeting, official=official)
         if participation.pk is None or (participation.role, participation.position) != (role, index):
             participation.role, participation.position = role, index
-            save_in_transaction(
-                instance=participation, reason=reason, fetched=("meeting", "official"), force=True
-            )
+            try:
+                save_in_transaction(
+                    instance=participation, reason=reason, fetched=("meeting", "official"), force=True
+                )
+            except ValidationError as exc:
+                # A field's rule (e.g. the role's characters): say which listing, as for duplicates.
+                field_name, messages = next(iter(exc.message_dict.items()))
+                raise ValidationError(
+                    " ".join(messages), code="invalid", params={"index": index, "field": field_name}
+                ) from exc
             changed = True
     for official_id, participation in existing.items():
         if official_id not in set(keep):
@@ -78,12 +85,17 @@ def meeting_participants_set(
 
 
 def statements_follow_date(*, meeting: Meeting, reason: str | None = None) -> None:
-    """Give the statements said at ``meeting`` its date (they carry it to be filtered by date)."""
-    stale = list(Statement.objects.filter(meeting=meeting).exclude(date=meeting.date))
+    """Give the statements said at ``meeting`` its date, at its precision (they carry it to be
+    filtered by date); statements said before, after or about it keep their own."""
+    said_at = Statement.objects.filter(meeting=meeting, meeting_relation=Statement.Relation.AT)
+    when = meeting.reported_date
+    stale = [
+        s for s in said_at if (s.date, s.date_end, s.date_precision) != (when.start, when.end, when.precision)
+    ]
     if not stale:
         return
     for statement in stale:
-        statement.date = meeting.date
+        statement.set_reported_date(when)
         statement._change_reason = reason
-    Statement.objects.bulk_update(stale, ["date"])
+    Statement.objects.bulk_update(stale, ["date", "date_end", "date_precision"])
     Statement.history.bulk_history_create(stale)

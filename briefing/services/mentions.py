@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from briefing import spans
+from briefing import spans, validators
 from briefing.models import Article, Mention
 from briefing.services.records import full_clean, save_in_transaction
 from briefing.services.statements import locked_article
@@ -22,6 +22,7 @@ def mention_pin(*, mention: Mention, start: int | None = None, body: str | None 
     body = mention.article.body if body is None else body
     hint = None if mention._state.adding else mention.start
     try:
+        validators.not_only_whitespace(mention.text)
         span = spans.locate(body, mention.text, start=start, hint=hint)
     except ValidationError as exc:
         raise ValidationError({"start" if exc.code == "not_at_start" else "text": exc}) from exc

@@ -28,6 +28,16 @@ def plain(value: Any) -> Any:
     return value
 
 
+def default_values(model: type[models.Model], names: list[str]) -> dict[str, Any]:
+    """The defaults of the concrete fields among ``names``, in baseline form (empty for links)."""
+    found = {}
+    for name in names:
+        f = model._meta.get_field(name)
+        if not f.many_to_many:
+            found[name] = plain(f.get_default())
+    return found
+
+
 def current_values(obj: models.Model, names: list[str]) -> dict[str, Any]:
     """``obj``'s values of ``names`` in baseline form (links read from what was prefetched)."""
     values = {}
@@ -42,6 +52,10 @@ def current_values(obj: models.Model, names: list[str]) -> dict[str, Any]:
     return values
 
 
+# In a baseline: the fields this fixture stated but found someone else's (it never filled them).
+DECLINED = "__declined__"
+
+
 @dataclass
 class Merge:
     """The outcome of comparing a row with a fixture record and its baseline."""
@@ -52,15 +66,23 @@ class Merge:
 
 
 def merge(
-    *, current: dict[str, Any], wanted: dict[str, Any], base: dict[str, Any] | None, links: set[str]
+    *,
+    current: dict[str, Any],
+    wanted: dict[str, Any],
+    base: dict[str, Any] | None,
+    links: set[str],
+    defaults: dict[str, Any] | None = None,
 ) -> Merge:
     """Decide, per field of ``wanted`` (the fixture's values), what a re-import writes.
 
     ``current`` is the database's, ``base`` what this fixture last wrote (None: it never wrote
     this row). A field the fixture agrees with becomes its own again (so an exported, committed
-    fixture adopts the curated values).
+    fixture adopts the curated values). A field this fixture never wrote that still holds its
+    default (``defaults``; e.g. one a format-1 import could not fill) is the fixture's to fill.
     """
     base = base or {}
+    defaults = defaults or {}
+    declined = set(base.get(DECLINED, []))
     result = Merge()
     for name, value in wanted.items():
         now = current[name]
@@ -72,14 +94,25 @@ def merge(
             result.baseline[name] = sorted(value)
         elif now == value:
             result.baseline[name] = value
-        elif name in base and now == base[name]:
+        elif (name in base and now == base[name]) or (
+            name not in base and name not in declined and name in defaults and now == defaults[name]
+        ):
             result.changed[name] = value
             result.baseline[name] = value
         else:
             result.kept[name] = (now, value)
             if name in base:
                 result.baseline[name] = base[name]
+            else:
+                declined.add(name)
+    if declined:
+        result.baseline[DECLINED] = sorted(declined)
     return result
+
+
+def fields_of(values: dict[str, Any]) -> list[str]:
+    """The field names a baseline holds values of (not its own bookkeeping)."""
+    return [name for name in values if name != DECLINED]
 
 
 class Ledger:

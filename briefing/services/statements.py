@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from briefing import rules, spans
+from briefing import rules, spans, validators
 from briefing.models import Article, Statement, Topic
 from briefing.services.records import full_clean, save_in_transaction
 
@@ -52,6 +52,7 @@ def statement_pin(
     body = statement.article.body if body is None else body
     errors = {}
     try:
+        validators.not_only_whitespace(statement.text)  # before it is looked for everywhere
         span = spans.locate(
             body, statement.text, start=start, hint=None if statement._state.adding else statement.start
         )

@@ -20,7 +20,7 @@ def assert_problem(response, status, code):
 
 def test_unknown_path_is_a_404_problem(api):
     body = assert_problem(api.get("/no/such/path/"), 404, "not_found")
-    assert body["detail"] == "Nothing is at /no/such/path/."
+    assert body["detail"] == "Nothing is at /no/such/path/. The collections are listed at /."
 
 
 def test_unknown_statement_id_is_a_404_problem(api):

@@ -112,7 +112,7 @@ def test_meetings_filter(api, params, expected):
     assert slugs(api.get(reverse("meeting-list"), params)) == expected
 
 
-def test_meetings_filter_with_unknown_official_is_a_400_naming_the_choice(api):
+def test_meetings_filter_with_unknown_official_is_a_400_naming_the_value(api):
     response = api.get(reverse("meeting-list"), {"official": "nobody"})
     assert response.status_code == 400
     assert response.json() == {
@@ -125,7 +125,7 @@ def test_meetings_filter_with_unknown_official_is_a_400_naming_the_choice(api):
             {
                 "field": "official",
                 "code": "invalid_choice",
-                "message": "Select a valid choice. nobody is not one of the available choices.",
+                "message": "No official has the slug “nobody”. The officials are listed at /officials/.",
             }
         ],
     }

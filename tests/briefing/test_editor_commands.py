@@ -49,9 +49,30 @@ def test_create_editor_again_changes_nothing(monkeypatch):
 
     output = run("create_editor", "eddie")
 
-    assert output == "Updated editor eddie (with a password)."
+    assert output == "Editor eddie is already set up (with a password); nothing changed."
     assert editors() == [("eddie", "eddie@example.org", True, True)]
     assert get_user_model().objects.get(username="eddie").check_password(PASSWORD)
+
+
+def test_create_editor_twice_with_the_same_settings_changes_nothing(monkeypatch):
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    run("create_editor", "eddie", "--email", "eddie@example.org")
+    before = get_user_model().objects.filter(username="eddie").values().get()
+
+    output = run("create_editor", "eddie", "--email", "eddie@example.org")
+
+    assert output == "Editor eddie is already set up (with a password); nothing changed."
+    assert get_user_model().objects.filter(username="eddie").values().get() == before
+
+
+def test_create_editor_names_what_it_changed(monkeypatch):
+    run("create_editor", "eddie", "--no-password")
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+
+    output = run("create_editor", "eddie", "--email", "new@example.org")
+
+    assert output == "Updated editor eddie (with a password): email, password."
+    assert editors() == [("eddie", "new@example.org", True, True)]
 
 
 def test_create_editor_brings_an_existing_user_into_editors(django_user_model):
@@ -59,7 +80,7 @@ def test_create_editor_brings_an_existing_user_into_editors(django_user_model):
 
     output = run("create_editor", "olga")
 
-    assert output == "Updated editor olga (with a password)."
+    assert output == "Updated editor olga (with a password): is_staff, is_active, added to Editors."
     assert editors() == [("olga", "", True, True)]
     assert django_user_model.objects.get(username="olga").check_password(PASSWORD)
 

@@ -1,11 +1,15 @@
 """The corpus generator: a deterministic, skewed corpus whose bulk-created rows keep the domain rules."""
 
+import io
+import re
 import statistics
 from dataclasses import fields
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Max, Min
+from django.urls import reverse
 
 from briefing.corpus import SIZES, briefing_row_count
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
@@ -160,3 +164,31 @@ def test_same_seed_gives_the_same_corpus_and_another_seed_another(small_corpus):
 
     generate(seed=8)
     assert first_meeting() != first
+
+
+def test_generating_reports_each_step_and_the_share_done_with_the_time_left():
+    out = io.StringIO()
+
+    call_command("generate_corpus", size="small", seed=7, flush=True, stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert re.fullmatch(r"Deleting [\d,]+ briefing rows…", lines[0])
+    assert re.fullmatch(r"Deleted [\d,]+ briefing rows \(\d+\.\d s\)", lines[1])
+    assert lines[2] == "Generating the small corpus (seed 7): 20 articles, 200 meetings, 2,000 statements"
+    assert lines[3] == "Planning the cast and the calendar…"
+    assert re.fullmatch(r"  20/20 articles \(100%\), \d+\.\d s, about 0 s left", lines[4])
+    steps = [re.sub(r" \(.*\)$", "", line) for line in lines[5:]]
+    expected = ["Indexing the statements for search…"] if connection.vendor == "sqlite" else []
+    expected += ["Committing…", "Committed"]
+    expected += ["Analyzing the tables for the query planner…"] if connection.vendor == "postgresql" else []
+    assert steps[: len(expected) + 1] == [*expected, "Analyzed"]
+    assert lines[-1].startswith("Generated the small corpus (seed 7) in ")
+
+
+def test_a_generated_corpus_is_found_by_search(small_corpus, api):
+    statement = Statement.objects.order_by("pk").first()
+    words = " ".join(statement.text.split()[:6])
+
+    response = api.get(reverse("statement-list"), {"search": f'"{words}"', "page_size": 100})
+
+    assert statement.pk in {item["id"] for item in response.json()["results"]}

@@ -134,9 +134,10 @@ def test_seeding_two_fixtures_that_name_one_official_differently_twice_changes_n
     before = history_count()
     varo = Official.objects.get(slug="piet-varo")
 
-    reports = [services.article_import(path=HARBOUR), services.article_import(path=GRAIN)]
+    # Twice more: a fixture that found a field someone else's never takes it over later.
+    reports = [services.article_import(path=path) for _ in range(2) for path in (HARBOUR, GRAIN)]
 
-    assert [(r.total("created"), r.total("updated"), r.total("deleted")) for r in reports] == [(0, 0, 0)] * 2
+    assert [(r.total("created"), r.total("updated"), r.total("deleted")) for r in reports] == [(0, 0, 0)] * 4
     assert history_count() == before
     varo.refresh_from_db()
     # The first fixture to name him set his title; the other's wording is not flipped in.

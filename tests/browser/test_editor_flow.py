@@ -104,7 +104,8 @@ def test_editor_adds_a_meeting_and_a_verbatim_statement_then_finds_the_meeting_i
         expect(page.locator("#change-history")).to_contain_text(USERNAME)
         steps.shot("statement-history")
 
-        response = page.goto(f"{base}{reverse('meeting-list')}?search=phone+call+Madrid")
+        # `format=json`: a browser opening an API address is otherwise sent to the reader's page.
+        response = page.goto(f"{base}{reverse('meeting-list')}?search=phone+call+Madrid&format=json")
         assert response.status == 200
         found = response.json()["results"]
         steps.shot("meeting-in-api")

@@ -1,7 +1,9 @@
-"""Contract-test fixtures: the pinned SDK tools, and the API under gunicorn on a disposable database.
+"""Contract-test fixtures: the pinned SDK tools, and the API under each documented server on a disposable database.
 
-The server runs the image's command with production settings (DEBUG off) on 127.0.0.1 and a
-free port, against a database of its own: a copy of a template that is migrated, seeded and
+Each contract test runs twice: against gunicorn as the image runs it (production settings,
+DEBUG off) and against Django's development server as `make run` runs it (the settings of the
+`.env` it writes, DEBUG on). Either listens on 127.0.0.1 and a free port, against a database of
+its own: a copy of a template that is migrated, seeded and
 given two API accounts (sdk/accounts.py) once per session. When the suite runs on PostgreSQL
 (``DATABASE_URL=postgres://...``) the copies are databases on that server (``CREATE DATABASE
 ... TEMPLATE``), so PostgreSQL-only failures show up; otherwise they are SQLite files. Every
@@ -22,7 +24,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.processes import HOST, REPO, Gunicorn, clean_env, run, server_env, start_gunicorn
+from tests.processes import (
+    HOST,
+    REPO,
+    Server,
+    clean_env,
+    development_env,
+    run,
+    server_env,
+    start_gunicorn,
+    start_runserver,
+)
 
 BUILD = REPO / "build"
 SDK_TOOLS = BUILD / "sdk-tools"
@@ -116,6 +128,12 @@ class DisposableDatabases:
             THROTTLE_AUTH_FAILURES="off",
         )
 
+    def development_env(self, database_url: str) -> dict[str, str]:
+        """The environment of `make run`'s server on ``database_url``: its `.env`, DEBUG on."""
+        return development_env(
+            database_url=database_url, dotenv=self.root / ".env", THROTTLE_ANON="off", THROTTLE_USER="off"
+        )
+
     def _build_template(self) -> dict[str, str]:
         if self.postgres:
             self._admin("CREATE DATABASE {}", urlsplit(self.template_url).path.lstrip("/"))
@@ -165,10 +183,11 @@ def databases(tmp_path_factory) -> Iterator[DisposableDatabases]:
 
 @dataclass
 class LiveAPI:
-    """The API served by gunicorn on a fresh copy of the seeded database."""
+    """The API served by a documented server on a fresh copy of the seeded database."""
 
-    server: Gunicorn
+    server: Server
     tokens: dict[str, str]
+    kind: str
 
     @property
     def base_url(self) -> str:
@@ -182,13 +201,20 @@ class LiveAPI:
         return "\n".join(picked[-limit:]) or "(none)"
 
 
-@pytest.fixture
-def live_api(databases, tmp_path) -> Iterator[LiveAPI]:
-    """gunicorn (2 workers) on a database of this test's own; stopped by pid afterwards."""
+# The servers the README documents: `make run`'s and the image's.
+SERVERS = ["gunicorn", "runserver"]
+
+
+@pytest.fixture(params=SERVERS)
+def live_api(request, databases, tmp_path) -> Iterator[LiveAPI]:
+    """gunicorn (2 workers), or the development server, on a database of this test's own; stopped by pid afterwards."""
     url = databases.copy()
-    server = start_gunicorn(cwd=REPO, env=databases.env(url), log=tmp_path / "gunicorn.log")
+    if request.param == "gunicorn":
+        server = start_gunicorn(cwd=REPO, env=databases.env(url), log=tmp_path / "gunicorn.log")
+    else:
+        server = start_runserver(cwd=REPO, env=databases.development_env(url), log=tmp_path / "runserver.log")
     try:
-        yield LiveAPI(server, databases.tokens)
+        yield LiveAPI(server, databases.tokens, request.param)
     finally:
         server.stop()
         databases.drop(url)

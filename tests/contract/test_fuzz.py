@@ -1,16 +1,17 @@
 """The live API keeps its documented contract under schemathesis fuzzing: no failure at all.
 
-Two runs of the schemathesis CLI (pinned in requirements-sdk.txt) against gunicorn on a fresh
-copy of the seeded database, over every operation of docs/openapi.yaml, in every phase
-(examples, coverage, fuzzing, stateful: the links schemathesis infers between operations):
+Two runs of the schemathesis CLI (pinned in requirements-sdk.txt) against each documented server
+(gunicorn, and `make run`'s development server), each on a fresh copy of the seeded database,
+over every operation of docs/openapi.yaml, in every phase (examples, coverage, fuzzing,
+stateful: the links schemathesis infers between operations):
 
 * anonymous: reads, and every write refused with a 401 problem;
 * authenticated with the superuser's token: writes succeed and change the data, which is why
   each run gets a database of its own.
 
 Bounded: a fixed seed and a fixed number of examples per operation. `make test` runs the quick
-profile (well under three minutes for both); sdk/fuzz.sh (`make fuzz`) runs the long one. The
-full output of each run is kept in build/fuzz/. docs/sdk.md explains the excluded checks.
+profile; sdk/fuzz.sh (`make fuzz`) runs the long one. The full output of each run is kept in
+build/fuzz/<server>-<anonymous|superuser>/. docs/sdk.md explains the excluded checks.
 """
 
 import os
@@ -61,7 +62,7 @@ CHECKS = [
 
 def schemathesis(sdk_tools, live_api, name: str, *headers: str) -> tuple[int, str]:
     """Run schemathesis over every operation; its exit status and its output (also kept in build/fuzz/)."""
-    report_dir = BUILD / "fuzz" / name
+    report_dir = BUILD / "fuzz" / f"{live_api.kind}-{name}"
     report_dir.mkdir(parents=True, exist_ok=True)
     command = [
         str(sdk_tools / "schemathesis"),

@@ -34,7 +34,7 @@ def test_generated_python_client_passes_every_check_against_the_live_api(python_
     )
 
     assert result.returncode == 0, (
-        f"{result.stdout}\n-- server errors --\n{live_api.server_errors()}\n-- gunicorn --\n"
+        f"{result.stdout}\n-- server errors --\n{live_api.server_errors()}\n-- {live_api.kind} --\n"
         f"{live_api.server.log_tail()}"
     )
     assert "all checks passed" in result.stdout

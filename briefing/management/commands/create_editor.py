@@ -16,11 +16,15 @@ EDITORS_GROUP = "Editors"
 PASSWORD_ENV = "EDITOR_PASSWORD"
 
 
-def editor_ensure(*, username: str, email: str | None, password: str | None) -> tuple[AbstractUser, bool]:
-    """Make ``username`` an active staff member of Editors; return the user and whether it is new.
+def editor_ensure(
+    *, username: str, email: str | None, password: str | None
+) -> tuple[AbstractUser, bool, list[str]]:
+    """Make ``username`` an active staff member of Editors; return the user, whether it is new,
+    and what changed on an existing one (empty when it was already so).
 
-    ``email`` and ``password``, when given, replace the current ones; a new user without a
-    password gets an unusable one (no password login until one is set).
+    ``email`` and ``password``, when given, replace the current ones (a password the account
+    already has is left as it is); a new user without a password gets an unusable one (no
+    password login until one is set).
     """
     try:
         group = Group.objects.get(name=EDITORS_GROUP)
@@ -28,22 +32,29 @@ def editor_ensure(*, username: str, email: str | None, password: str | None) -> 
         raise CommandError(f"The {EDITORS_GROUP} group does not exist; run `manage.py migrate`.") from None
     User = get_user_model()
     with transaction.atomic():
-        user, created = User.objects.get_or_create(username=username)
+        user, created = User.objects.select_for_update().get_or_create(username=username)
+        changed = [name for name in ("is_staff", "is_active") if not getattr(user, name)]
         user.is_staff = user.is_active = True
-        if email is not None:
+        if email is not None and email != user.email:
             user.email = email
+            changed.append("email")
         if password is not None:
             try:
                 validate_password(password, user)
             except ValidationError as exc:
                 raise CommandError("Password refused: " + " ".join(exc.messages)) from exc
-            user.set_password(password)
+            if created or not user.check_password(password):
+                user.set_password(password)
+                changed.append("password")
         elif created:
             user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        user.groups.add(group)
-    return user, created
+        if not user.groups.filter(pk=group.pk).exists():
+            changed.append(f"added to {EDITORS_GROUP}")
+        if created or changed:
+            user.full_clean()
+            user.save()
+            user.groups.add(group)
+    return user, created, [] if created else changed
 
 
 class Command(BaseCommand):
@@ -69,10 +80,15 @@ class Command(BaseCommand):
         password = None if no_password else os.environ.get(PASSWORD_ENV) or None
         if password is None and not no_password and not exists:
             password = self._prompt_password()
-        user, created = editor_ensure(username=username, email=email, password=password)
-        what = "Created" if created else "Updated"
+        user, created, changed = editor_ensure(username=username, email=email, password=password)
         login = "with a password" if user.has_usable_password() else "without a usable password"
-        self.stdout.write(self.style.SUCCESS(f"{what} editor {user.username} ({login})."))
+        if created:
+            message = f"Created editor {user.username} ({login})."
+        elif changed:
+            message = f"Updated editor {user.username} ({login}): {', '.join(changed)}."
+        else:
+            message = f"Editor {user.username} is already set up ({login}); nothing changed."
+        self.stdout.write(self.style.SUCCESS(message))
 
     def _prompt_password(self) -> str:
         if not sys.stdin.isatty():

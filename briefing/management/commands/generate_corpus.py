@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from briefing.corpus import SIZES, briefing_row_count, corpus_analyze, corpus_flush, corpus_generate
 
@@ -36,21 +37,41 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         if rows:
+            self._say(f"Deleting {rows:,} briefing rows…")
             corpus_flush()
             self._say(f"Deleted {rows:,} briefing rows", started)
-        generating = time.perf_counter()
-        counts = corpus_generate(
-            size=SIZES[size], seed=seed, progress=lambda step: self._say(step, generating)
+        dimensions = SIZES[size]
+        self._say(
+            f"Generating the {size} corpus (seed {seed}): {dimensions.articles:,} articles, "
+            f"{dimensions.meetings:,} meetings, {dimensions.statements:,} statements"
         )
+        self._generating = time.perf_counter()
+        counts = corpus_generate(size=dimensions, seed=seed, progress=self._progress)
+        self._say("Committed", self._step_started)
         analyzing = time.perf_counter()
+        if connection.vendor == "postgresql":
+            self._say("Analyzing the tables for the query planner…")
         corpus_analyze()
         self._say("Analyzed", analyzing)
         for label, count in counts.items():
             self._say(f"{label}: {count:,}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Generated the {size} corpus (seed {seed}) in {time.perf_counter() - generating:.1f} s."
+                f"Generated the {size} corpus (seed {seed}) in {time.perf_counter() - self._generating:.1f} s."
             )
+        )
+
+    def _progress(self, step: str, done: int | None = None, total: int | None = None) -> None:
+        """One line per step, and per chunk written: share done, time so far, time left."""
+        now = time.perf_counter()
+        elapsed = now - self._generating
+        if done is None or total is None:
+            self._step_started = now
+            self._say(f"{step}… ({elapsed:.1f} s in)" if elapsed >= 0.1 else f"{step}…")
+            return
+        left = elapsed / done * (total - done)
+        self._say(
+            f"  {done:,}/{total:,} articles ({done / total:.0%}), {elapsed:.1f} s, about {left:.0f} s left"
         )
 
     def _say(self, message: str, since: float | None = None) -> None:
