@@ -100,9 +100,11 @@ def walk(api, url: str, params: dict, link: str = "next") -> list[dict]:
 
 @pytest.fixture
 def rows_without_dates(db):
-    """Articles without a publication date and statements without a date, which sort first."""
-    for _ in range(3):
-        article = factories.ArticleFactory(published_on=None)
+    """Articles without a publication date and statements without a date (which sort first),
+    between dated ones, so that page boundaries fall between the two."""
+    for n in range(6):
+        date = None if n % 2 else datetime.date(2020, 1, 1 + n)
+        article = factories.ArticleFactory(published_on=date)
         factories.statement_for(article, factories.OfficialFactory())
 
 
