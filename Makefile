@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development settings of this checkout, read by every local command (briefing/settings.py).
 ENV_FILE ?= .env
 
-.PHONY: run test lint format schema clean deploy-check image sdk fuzz load bench
+.PHONY: run test lint format schema clean deploy-check image sdk fuzz load bench bench-replicas
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,3 +87,7 @@ bench: $(VENV)/.dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+## bench-replicas: replication lag under write bursts and failover/return times against a throwaway primary and hot standby (docs/operations.md, "Read replicas")
+bench-replicas: $(VENV)/.dev
+	$(PY) -m bench.replicas $(BENCH_ARGS)

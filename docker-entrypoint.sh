@@ -3,7 +3,7 @@
 #
 #   MIGRATE=1  apply database migrations first (run it on one instance or a release job,
 #              not on every replica at once)
-#   SEED=1     then import the article fixtures (idempotent: a second run changes nothing)
+#   SEED=1     then import the article fixtures (idempotent, and it keeps what editors changed)
 #
 # Then it execs the command (by default gunicorn with gunicorn.conf.py), so the server is
 # PID 1 and receives the container's SIGTERM directly.

@@ -30,6 +30,10 @@ its `type` is the statement's kind (`quote` or `paraphrase`). See docs/popolo.md
 """
 
 
+# ISO 8601 at a day's, a month's or a year's precision, as Popolo allows.
+PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
 class PopoloLinkSerializer(serializers.Serializer):
     """A Popolo link: a URL and what it points at."""
 
@@ -48,8 +52,17 @@ class PopoloPersonSerializer(serializers.Serializer):
     """A Popolo person: one official."""
 
     id = serializers.CharField(help_text="The official's slug.")
-    name = serializers.CharField(help_text="Full name.")
+    name = serializers.CharField(help_text="Canonical full name.")
+    other_names = PopoloOtherNameSerializer(many=True, help_text="The official's aliases.")
     links = PopoloLinkSerializer(many=True, help_text="The official in this API.")
+
+
+class PopoloPostSerializer(serializers.Serializer):
+    """A Popolo post: an office one official holds at a time."""
+
+    id = serializers.CharField(help_text="The post's slug.")
+    label = serializers.CharField(help_text="The post's name, e.g. `US Secretary of State`.")
+    organization_id = serializers.CharField(allow_null=True, help_text="The organization the post is in.")
 
 
 class PopoloOrganizationSerializer(serializers.Serializer):
@@ -64,11 +77,23 @@ class PopoloOrganizationSerializer(serializers.Serializer):
 
 
 class PopoloMembershipSerializer(serializers.Serializer):
-    """A Popolo membership: a title or role an official holds or held in an organization."""
+    """A Popolo membership: a title or role an official holds or held in an organization, or a
+    dated holding of a post."""
 
-    id = serializers.CharField(help_text="`membership-<person>-current` or `membership-<person>-as-<role>`.")
+    id = serializers.CharField(
+        help_text="`membership-<person>-current`, `membership-<person>-as-<role>` or "
+        "`membership-<person>-<post>-<n>`."
+    )
     label = serializers.CharField(
-        help_text="`Current title` or `Role at the time of a meeting`: which kind of membership it is."
+        help_text="`Current title`, `Role at the time of a meeting` or `Holder of a post`: which kind of "
+        "membership it is."
+    )
+    post_id = serializers.CharField(required=False, help_text="For a holder of a post: the post's `id`.")
+    start_date = serializers.DateField(
+        required=False, help_text="For a holder of a post: the first day, when known."
+    )
+    end_date = serializers.DateField(
+        required=False, help_text="For a holder of a post: the last day, when known."
     )
     role = serializers.CharField(allow_null=True, help_text="The title or role held.")
     person_id = serializers.CharField(help_text="The member's `id` among the persons.")
@@ -86,8 +111,15 @@ class PopoloEventSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The meeting's slug.")
     name = serializers.CharField(help_text="The meeting's title.")
     description = serializers.CharField(allow_null=True, help_text="The meeting's summary.")
-    start_date = serializers.DateField(help_text="The day of the meeting.")
-    end_date = serializers.DateField(help_text="The same day: a meeting lasts a day.")
+    start_date = serializers.RegexField(
+        PARTIAL_DATE,
+        required=False,
+        help_text="When the meeting took place, at the precision the article gives: `2018-05-17`, `2018-05` "
+        "or `2018`; absent when the article does not say.",
+    )
+    end_date = serializers.RegexField(
+        PARTIAL_DATE, required=False, help_text="The same as `start_date`: a meeting lasts a day."
+    )
     location = serializers.CharField(allow_null=True, help_text="`Venue, City`, or either alone.")
     classification = serializers.ChoiceField(Meeting.Kind.choices, help_text="The meeting's kind.")
     attendees = PopoloPersonSerializer(many=True, help_text="The participants, as their person objects.")
@@ -98,13 +130,17 @@ class PopoloSpeechSerializer(serializers.Serializer):
     """A Popolo speech: one statement."""
 
     id = serializers.CharField(help_text="`statement-<id>`, after the statement's id in this API.")
-    creator_id = serializers.CharField(help_text="The speaker's `id` among the persons.")
+    creator_id = serializers.CharField(
+        allow_null=True, help_text="The speaker's `id` among the persons; null when the article does not say."
+    )
     role = serializers.CharField(
         allow_null=True, help_text="The speaker's role at the meeting, when they took part in it."
     )
     text = serializers.CharField(help_text="The statement, verbatim as in the article.")
     date = serializers.DateTimeField(
-        allow_null=True, help_text="The day it was said, at `00:00:00Z` (the time is not known)."
+        allow_null=True,
+        help_text="The day it was said, at `00:00:00Z` (the time is not known); null when the article gives "
+        "no day (Popolo's speech date cannot be a month or a year).",
     )
     title = serializers.CharField(help_text="The speaker and the start of the text.")
     # Not a ChoiceField: a second enum named by the field `type` would rename the history's `TypeEnum`.
@@ -123,7 +159,10 @@ class PopoloExportSerializer(serializers.Serializer):
 
     persons = PopoloPersonSerializer(many=True, help_text="Every official.")
     organizations = PopoloOrganizationSerializer(many=True, help_text="Every organization.")
-    memberships = PopoloMembershipSerializer(many=True, help_text="Current titles and roles at the time.")
+    posts = PopoloPostSerializer(many=True, help_text="Every post.")
+    memberships = PopoloMembershipSerializer(
+        many=True, help_text="Current titles, roles at the time, and dated holdings of posts."
+    )
     events = PopoloEventSerializer(many=True, help_text="Every meeting, oldest first.")
     speeches = PopoloSpeechSerializer(many=True, help_text="Every statement, in article order.")
 

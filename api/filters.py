@@ -5,6 +5,8 @@ closest slugs, a malformed date a 400 that shows the expected format, an unknown
 parameter a 400 too (a typo must not silently return everything).
 """
 
+import unicodedata
+
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -213,6 +215,9 @@ class SearchFilterSet(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", help_text="Words that must all occur.")
 
     def filter_search(self, queryset, name, value):
+        # Text is stored as given (as published: NFC almost always); a query typed in decomposed
+        # form (NFD: "e" + combining diaeresis) must still find "ë".
+        value = unicodedata.normalize("NFC", value)
         return queryset.search(value) if value.strip() else queryset
 
 

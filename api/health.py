@@ -5,7 +5,11 @@ Plain Django views, outside DRF so that they depend on as little as possible:
 * ``/healthz/`` (liveness): the process answers. It touches no database, so a database outage
   never makes an orchestrator restart healthy workers.
 * ``/readyz/`` (readiness): the database answers and every migration is applied, so this
-  instance can take traffic. Otherwise 503 ``not_ready`` in the API's problem format.
+  instance can take traffic. Otherwise 503 ``not_ready`` in the API's problem format. With read
+  replicas configured, the answer lists each database with its state and lag as this worker
+  last checked it, at most ``REPLICA_CHECK_SECONDS`` ago (``briefing.replicas``), so a probe
+  costs no more than a read; a replica that is down or lagging leaves the instance ready, since
+  reads then go to the primary.
 
 Both are exempt from the HTTPS redirect (``SECURE_REDIRECT_EXEMPT``) so probes can use plain HTTP.
 """
@@ -16,6 +20,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from api.problems import problem_response
+from briefing import replicas
 
 PROBE_METHODS = ("GET", "HEAD")
 RETRY_AFTER_SECONDS = 5
@@ -31,7 +36,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: 200 when the database answers and has no unapplied migration, else 503."""
+    """Readiness: 200 when the primary answers and has no unapplied migration, else 503."""
     if request.method not in PROBE_METHODS:
         return _method_not_allowed(request)
     connection = connections[DEFAULT_DB_ALIAS]
@@ -44,7 +49,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
         return _not_ready("The database is unreachable.")
     if unapplied:
         return _not_ready(f"{len(unapplied)} database migration(s) are not applied yet.")
-    return JsonResponse({"status": "ok"})
+    aliases = replicas.replica_aliases()
+    if not aliases:
+        return JsonResponse({"status": "ok"})
+    databases = {DEFAULT_DB_ALIAS: {"role": "primary", "state": replicas.OK}}
+    for alias in aliases:
+        databases[alias] = {"role": "replica", **replicas.monitor.health(alias).as_dict()}
+    return JsonResponse({"status": "ok", "databases": databases})
 
 
 def _not_ready(detail: str) -> JsonResponse:

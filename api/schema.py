@@ -13,9 +13,12 @@ ERROR_DESCRIPTIONS = {
     404: "No such object.",
     406: "The `Accept` header asks for a media type the API cannot produce.",
     409: "Other data refers to the object, or a concurrent change took the same unique value.",
+    411: "The body came without `Content-Length` (chunked) and this server cannot read it so; "
+    "send `Content-Length` (gunicorn reads chunked bodies, Django's development server does not).",
     412: "The object changed since it was read (`If-Match`).",
     413: "The request body is too large.",
     415: "The body is not JSON.",
+    422: "The `Idempotency-Key` was used for a different request; use a new key.",
     429: "Too many requests; retry after `Retry-After` seconds.",
     503: "The database is temporarily unavailable; retry after `Retry-After` seconds.",
 }
@@ -45,13 +48,14 @@ class BriefingAutoSchema(AutoSchema):
         """The error statuses this operation can answer."""
         statuses = [400, 406, 429, 503]
         if self.method not in SAFE_METHODS:
-            statuses += [401, 403, 413, 415]
+            statuses += [401, 403, 411, 413, 415, 422]
         if self.method not in SAFE_METHODS:
             statuses.append(409)
         if self._is_a_detail():
             statuses.append(404)
-            if self.method in ("PUT", "PATCH", "DELETE"):
-                statuses.append(412)
+        # A write with a stale If-Match, and any GET whose If-Match names another ETag.
+        if self.method in ("GET", "PUT", "PATCH", "DELETE"):
+            statuses.append(412)
         return sorted(statuses)
 
     def _is_a_detail(self) -> bool:
@@ -102,6 +106,18 @@ class BriefingAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         view = self.view
+        if self.method not in SAFE_METHODS:
+            parameters = [
+                *parameters,
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+                    OpenApiParameter.HEADER,
+                    description="A key of your choice (e.g. a UUID) that makes the write safe to retry: "
+                    "a retry with the same key and body gets the first answer (with "
+                    "`Idempotent-Replayed: true`) instead of writing again. Kept 24 hours, per user.",
+                ),
+            ]
         if self.method in ("PUT", "PATCH", "DELETE"):
             return [
                 *parameters,

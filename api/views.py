@@ -9,11 +9,11 @@ import datetime
 import hashlib
 from itertools import islice
 
-from django.db import transaction
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from drf_orjson_renderer.renderers import ORJSONRenderer as JSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.serializers import ListSerializer
 
-from api import filters, markdown, renderers, serializers
+from api import filters, idempotency, markdown, renderers, serializers
 from api.pagination import FacetedKeysetPagination, HistoryPagination
 from api.serializers import briefings as briefing_serializers
 from briefing import dossiers, history, services
@@ -213,25 +213,39 @@ class BriefingViewSet(viewsets.ModelViewSet):
             response["ETag"] = self.etag(response.data)
         return response
 
+    # Each write and its answer commit together (api.idempotency.run): a committed write is never
+    # answered with an error, and a retry with the same Idempotency-Key gets the first answer.
+
     def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self.written(serializer.save(), status.HTTP_201_CREATED)
+        def write():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return self.written(serializer.save(), status.HTTP_201_CREATED)
 
-    @transaction.atomic
+        return idempotency.run(request, write)
+
     def update(self, request, *args, partial: bool = False, **kwargs):
-        instance = self.locked_object()
-        self.check_if_match(instance)
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return self.written(serializer.save())
+        def write():
+            instance = self.locked_object()
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            return self.written(serializer.save())
 
-    @transaction.atomic
+        return idempotency.run(request, write)
+
     def destroy(self, request, *args, **kwargs):
-        instance = self.locked_object()
-        self.check_if_match(instance)
+        def write():
+            instance = self.locked_object()
+            self.check_if_match(instance)
+            self.perform_destroy(instance)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+        return idempotency.run(request, write)
+
+    def perform_destroy(self, instance) -> None:
+        """Delete through the entity's service (default: one row, with its history record)."""
         services.record_delete(instance=instance)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=serializers.HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=HistoryPagination, filter_backends=[])
@@ -249,7 +263,14 @@ class BriefingViewSet(viewsets.ModelViewSet):
         for record, previous in zip(records, [*records[1:], older][: len(records)], strict=True):
             record.changes = history.changes(record, previous)
             record.history_kind = history.HISTORY_TYPES[record.history_type]
-        return self.get_paginated_response(self.get_serializer(records, many=True).data)
+        context = {
+            **self.get_serializer_context(),
+            "show_users": history.shows_editors(request.user, type(instance)),
+        }
+        response = self.get_paginated_response(self.get_serializer(records, many=True, context=context).data)
+        # Editors see names that others do not: a shared cache must keep the answers apart.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
 
 
 BRIEFING_ACTION = {
@@ -337,6 +358,9 @@ class StatementViewSet(BriefingViewSet):
     ordering_aliases = {"date": "sort_date"}
     ordering = ["-date"]
 
+    def perform_destroy(self, instance) -> None:
+        services.statement_delete(statement=instance)
+
 
 class OfficialViewSet(BriefingViewSet):
     """Officials: who they are, where they belong, what they attended and said."""
@@ -387,13 +411,15 @@ class TopicViewSet(BriefingViewSet):
 class ArticleViewSet(BriefingViewSet):
     """Source articles: every meeting and statement is traceable to one."""
 
-    queryset = Article.objects.all()
+    # Articles whose date is unknown sort as the oldest (a keyset needs a non-null sort key).
+    queryset = Article.objects.annotate(sort_published_on=Coalesce("published_on", Value(datetime.date.min)))
     write_serializer_class = serializers.ArticleWriteSerializer
     serializer_class = serializers.ArticleSerializer
     detail_serializer_class = serializers.ArticleDetailSerializer
     filterset_class = filters.ArticleFilterSet
     lookup_field = "slug"
     ordering_fields = ["published_on", "title"]
+    ordering_aliases = {"published_on": "sort_published_on"}
     ordering = ["title"]
 
 

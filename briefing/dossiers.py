@@ -24,8 +24,9 @@ def _statements() -> QuerySet:
 def _meetings() -> QuerySet:
     """Meetings with their participants, in date order."""
     participations = Participation.objects.select_related("official")
+    # Meetings whose date the article does not give come last.
     return Meeting.objects.prefetch_related(Prefetch("participations", queryset=participations)).order_by(
-        "date", "id"
+        F("date").asc(nulls_last=True), "id"
     )
 
 
@@ -49,6 +50,7 @@ class TopicDossier:
     subtopics: list[Topic]
     meetings: list[Meeting]
     speakers: list[SpeakerStatements]
+    unattributed: list[Statement] = field(default_factory=list)
 
 
 def topic_dossier(topic: Topic) -> TopicDossier:
@@ -56,12 +58,13 @@ def topic_dossier(topic: Topic) -> TopicDossier:
     ids = Topic.subtree_ids({topic.pk})
     subtopics = list(Topic.objects.filter(pk__in=ids).exclude(pk=topic.pk).order_by("name"))
     meetings = list(_meetings().on_topic_ids(ids))
-    by_speaker: dict[int, list[Statement]] = defaultdict(list)
+    by_speaker: dict[int | None, list[Statement]] = defaultdict(list)
     for statement in _statements().on_topic_ids(ids):
         by_speaker[statement.speaker_id].append(statement)
+    unattributed = by_speaker.pop(None, [])
     speakers = [SpeakerStatements(s[0].speaker, s) for s in by_speaker.values()]
     speakers.sort(key=lambda s: (-s.statement_count, s.official.name))
-    return TopicDossier(topic, subtopics, meetings, speakers)
+    return TopicDossier(topic, subtopics, meetings, speakers, unattributed)
 
 
 @dataclass
@@ -135,6 +138,7 @@ class MeetingDossier:
     meeting: Meeting
     participants: list[ParticipantStatements]
     topics: list[Topic]
+    unattributed: list[Statement] = field(default_factory=list)
 
 
 def meeting_dossier(meeting: Meeting) -> MeetingDossier:
@@ -147,4 +151,5 @@ def meeting_dossier(meeting: Meeting) -> MeetingDossier:
     ]
     touched = {t.pk: t for s in statements for t in s.topics.all()}
     topics = sorted(touched.values(), key=lambda t: t.name)
-    return MeetingDossier(meeting, participants, topics)
+    unattributed = [s for s in statements if s.speaker_id is None]
+    return MeetingDossier(meeting, participants, topics, unattributed)

@@ -22,6 +22,17 @@ class Change:
     new: Any
 
 
+def shows_editors(user, model: type[models.Model]) -> bool:
+    """Whether ``user`` may see who made the changes to ``model`` rows: those who may change them.
+
+    Anyone else (anonymous readers, read-only accounts) sees the changes but not the account
+    names, which would otherwise be a public list of logins to guess passwords for.
+    """
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_staff or user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+
+
 def history_of(instance: models.Model) -> models.QuerySet:
     """The instance's history records, newest first, with what reading them needs prefetched."""
     records = instance.history.select_related("history_user")

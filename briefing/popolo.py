@@ -11,32 +11,41 @@ from datetime import date
 
 from django.utils.text import slugify
 
-from briefing.models import Meeting, Official, Organization, Participation, Statement
+from briefing.dates import Precision, iso
+from briefing.models import Meeting, Membership, Official, Organization, Participation, Post, Statement
 
 ApiUrl = Callable[[str, str], str]
 """``api_url(model_name, slug)``: the absolute API URL of that object, e.g. of ``("official", "joe-biden")``."""
 
 CURRENT_LABEL = "Current title"
+POST_LABEL = "Holder of a post"
 ROLE_AT_THE_TIME_LABEL = "Role at the time of a meeting"
 API_LINK_NOTE = "Summit Briefing API"
 
 
 def popolo_export(*, api_url: ApiUrl) -> dict[str, list[dict]]:
-    """Every official, organization, meeting and statement, with memberships, as Popolo objects."""
+    """Every official, organization, post, meeting and statement, with memberships, as Popolo objects."""
     # Rows that refer to others are read first: an official or organization cannot be deleted
     # while referred to (PROTECT), so under concurrent edits every person and organization the
-    # export refers to is still in it. Six queries, whatever the size of the data.
+    # export refers to is still in it. Eight queries, whatever the size of the data.
     statements = list(
         Statement.objects.select_related("speaker", "meeting", "article").only(
-            "text", "kind", "date", "position", "speaker__slug", "speaker__name",
+            "text", "kind", "date", "date_precision", "position", "speaker__slug", "speaker__name",
             "meeting__slug", "article__slug", "article__title", "article__url",
         )
     )  # fmt: skip
     participations = list(
         Participation.objects.order_by("meeting__date", "meeting__slug", "position", "pk").values(
-            "meeting_id", "official_id", "role", "meeting__slug", "meeting__title", "meeting__date"
+            "meeting_id", "official_id", "role", "meeting__slug", "meeting__title", "meeting__date",
+            "meeting__date_precision",
         )
-    )
+    )  # fmt: skip
+    tenures = list(
+        Membership.objects.order_by("official__slug", "post__slug", "start_date", "pk").values(
+            "pk", "official__slug", "post__slug", "post__label", "post__organization__slug",
+            "start_date", "end_date",
+        )
+    )  # fmt: skip
     reports = list(
         Meeting.articles.through.objects.order_by(
             "-article__published_on", "article__title", "article_id"
@@ -44,17 +53,19 @@ def popolo_export(*, api_url: ApiUrl) -> dict[str, list[dict]]:
     )
     meetings = list(
         Meeting.objects.order_by("date", "slug").only(
-            "slug", "title", "summary", "date", "location", "city", "kind"
+            "slug", "title", "summary", "date", "date_precision", "location", "city", "kind"
         )
     )
-    officials = list(Official.objects.values("pk", "slug", "name", "title", "organization__slug"))
+    officials = list(Official.objects.values("pk", "slug", "name", "aliases", "title", "organization__slug"))
+    posts = list(Post.objects.values("slug", "label", "organization__slug"))
     organizations = list(Organization.objects.values("slug", "name", "abbreviation", "kind", "parent__slug"))
 
     persons = {official["pk"]: _person(official, api_url) for official in officials}
     return {
         "persons": list(persons.values()),
         "organizations": [_organization(row, api_url) for row in organizations],
-        "memberships": _memberships(officials, participations, api_url),
+        "posts": [_post(row) for row in posts],
+        "memberships": _memberships(officials, participations, api_url) + _tenures(tenures),
         "events": _events(meetings, participations, reports, persons, api_url),
         "speeches": _speeches(statements, participations, api_url),
     }
@@ -64,8 +75,34 @@ def _person(official: dict, api_url: ApiUrl) -> dict:
     return {
         "id": official["slug"],
         "name": official["name"],
+        "other_names": [{"name": alias, "note": "alias"} for alias in official["aliases"]],
         "links": [{"url": api_url("official", official["slug"]), "note": API_LINK_NOTE}],
     }
+
+
+def _post(row: dict) -> dict:
+    return {"id": row["slug"], "label": row["label"], "organization_id": row["organization__slug"]}
+
+
+def _tenures(rows: list[dict]) -> list[dict]:
+    """Dated holdings of posts: Popolo memberships with a post, a start and an end when known."""
+    found = []
+    for row in rows:
+        membership = {
+            "id": f"membership-{row['official__slug']}-{row['post__slug']}-{row['pk']}",
+            "label": POST_LABEL,
+            "role": row["post__label"],
+            "person_id": row["official__slug"],
+            "post_id": row["post__slug"],
+            "organization_id": row["post__organization__slug"],
+            # Popolo's sources are links; where the dates come from (`source`) has no url to give.
+            "sources": [],
+        }
+        for key in ("start_date", "end_date"):
+            if row[key] is not None:
+                membership[key] = row[key].isoformat()
+        found.append(membership)
+    return found
 
 
 def _organization(row: dict, api_url: ApiUrl) -> dict:
@@ -116,7 +153,11 @@ def _memberships(officials: list[dict], participations: list[dict], api_url: Api
                     "sources": [
                         {
                             "url": api_url("meeting", meeting["meeting__slug"]),
-                            "note": f"{meeting['meeting__title']} ({meeting['meeting__date'].isoformat()})",
+                            "note": _titled(
+                                meeting["meeting__title"],
+                                meeting["meeting__date"],
+                                meeting["meeting__date_precision"],
+                            ),
                         }
                         for meeting in meetings
                     ],
@@ -155,20 +196,28 @@ def _events(
         sources.setdefault(row["meeting_id"], []).extend(
             _article_sources(api_url, row["article__slug"], row["article__title"], row["article__url"])
         )
-    return [
-        {
+    events = []
+    for meeting in meetings:
+        event = {
             "id": meeting.slug,
             "name": meeting.title,
             "description": meeting.summary or None,
-            "start_date": meeting.date.isoformat(),
-            "end_date": meeting.date.isoformat(),
             "location": _place(meeting.location, meeting.city),
             "classification": meeting.kind,
             "attendees": attendees.get(meeting.pk, []),
             "sources": sources.get(meeting.pk, []),
         }
-        for meeting in meetings
-    ]
+        # Popolo dates may be `YYYY` or `YYYY-MM`: a partial date stays partial; an unknown one is left out.
+        when = meeting.reported_date.iso()
+        if when is not None:
+            event["start_date"] = event["end_date"] = when
+        events.append(event)
+    return events
+
+
+def _titled(title: str, day: date | None, precision: str) -> str:
+    when = iso(day, precision)
+    return f"{title} ({when})" if when else title
 
 
 def _place(venue: str, city: str) -> str | None:
@@ -184,10 +233,10 @@ def _speeches(statements: list[Statement], participations: list[dict], api_url: 
     return [
         {
             "id": f"statement-{statement.pk}",
-            "creator_id": statement.speaker.slug,
+            "creator_id": statement.speaker.slug if statement.speaker_id else None,
             "role": roles.get((statement.meeting_id, statement.speaker_id)),
             "text": statement.text,
-            "date": _date_time(statement.date),
+            "date": _date_time(statement.date if statement.date_precision == Precision.DAY else None),
             "title": str(statement),
             "type": statement.kind,
             "position": statement.position,
@@ -201,7 +250,8 @@ def _speeches(statements: list[Statement], participations: list[dict], api_url: 
 
 
 def _date_time(day: date | None) -> str | None:
-    """``day`` at midnight UTC: Popolo's speech date is a date-time, but only the day is known."""
+    """``day`` at midnight UTC: Popolo's speech date is a date-time, but only the day is known
+    (a month or year is not a date-time: a speech dated only so has none)."""
     return f"{day.isoformat()}T00:00:00Z" if day else None
 
 

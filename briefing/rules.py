@@ -1,7 +1,7 @@
-"""Domain rules shared by the models, the importer, the admin and the API.
+"""Single-row domain rules and their wording, shared by the models and the services.
 
-They are plain functions so that each rule is written once: models call them from
-``clean()``, and everything that writes calls ``full_clean()``.
+Models call these from ``clean()`` and their constraints; rules that span rows (spans in a
+body, statement order, a meeting's participants) are the services' (``briefing.services``).
 """
 
 import datetime
@@ -16,42 +16,14 @@ MAX_POSITION = 100_000
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 EARLIEST_DATE_MESSAGE = "Dates before 1900-01-01 are not accepted; check the year."
 
+# The one wording of "an official takes part in a meeting once" (constraint, admin, API, importer).
+ONCE_PER_MEETING = "This official is already a participant of this meeting."
+
 
 def snippet(text: str, length: int = 60) -> str:
     """The start of ``text`` on one line, cut at ``length`` characters with an ellipsis."""
     flat = " ".join(text.split())
     return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
-
-
-def locate_verbatim(body: str, text: str, *, hint: int | None = None) -> tuple[int, int]:
-    """Return the ``(start, end)`` span of ``text`` in ``body``; refuse text not in it.
-
-    The match is exact to the character: typographic quotes, dashes and double spaces must be
-    as published. When the text occurs more than once, the occurrence at ``hint`` (the span
-    kept from a previous save) wins, else the first one.
-    """
-    if hint is not None and body[hint : hint + len(text)] == text:
-        return hint, hint + len(text)
-    start = body.find(text)
-    if start < 0:
-        raise ValidationError(
-            "This text does not occur verbatim in the article body: “%(snippet)s”. "
-            "Quote it exactly as published (same quotes, dashes and spaces).",
-            code="not_verbatim",
-            params={"snippet": snippet(text)},
-        )
-    return start, start + len(text)
-
-
-def next_position(statements: models.QuerySet) -> int:
-    """The number after the highest position among ``statements`` (1 for none)."""
-    highest = statements.aggregate(highest=models.Max("position"))["highest"] or 0
-    if highest >= MAX_POSITION:
-        raise ValidationError(
-            {"position": f"The article already has a statement at position {highest}; give a position."},
-            code="max_value",
-        )
-    return highest + 1
 
 
 def check_no_cycle(instance: models.Model, field: str) -> None:

@@ -11,6 +11,7 @@ wins over the file. ``ENV_FILE`` names another file, or none when empty: the tes
 the suite's production processes read none, and the image has no ``.env`` (.dockerignore).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,13 +63,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: nothing may read a body before it is known to be whole.
+    "api.middleware.LengthRequiredMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # ETag on every GET answer, and 304 for a matching If-None-Match.
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Browsers opening an API address go to its reader page; those addresses get Vary: Accept.
+    "api.reader.middleware.BrowserToReaderMiddleware",
+    # ETag on every GET answer, 304 for a matching If-None-Match, a 412 problem for a stale If-Match.
+    "api.middleware.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Records who made each change (admin and API alike) in the change history.
@@ -113,6 +118,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=3),
     )
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # Write transactions take SQLite's write lock when they begin, so they run one at a
+        # time (the services' row locks are no-ops here) and never fail half-way on a stale read.
+        transaction_mode="IMMEDIATE",
+        # Wait for the lock rather than failing at once with "database is locked".
+        timeout=env.int("SQLITE_TIMEOUT", default=20),
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,7 +151,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # Token first: an anonymous write is a 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Anyone reads; writes need the model's add/change/delete permission.
@@ -162,11 +176,21 @@ SPECTACULAR_SETTINGS = {
         "about what, and who said what, with every statement traceable to the exact span of the "
         "article it came from. Errors use RFC 9457 problem details (see the `Problem` schema)."
     ),
-    "VERSION": "1.1.0",
+    "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The system's fonts: ReDoc's defaults would be fetched from Google (api/templates/api/redoc.html).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "MeetingKindEnum": "briefing.models.Meeting.Kind",
@@ -181,7 +205,10 @@ SPECTACULAR_SETTINGS = {
 
 # Where `manage.py seed` looks for article fixtures.
 FIXTURE_ARTICLES_DIR = env.path("FIXTURE_ARTICLES_DIR", default=BASE_DIR / "fixtures" / "articles")
-FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"
+FIXTURE_SCHEMA_PATH = BASE_DIR / "fixtures" / "article.schema.json"  # format version 2
+FIXTURE_SCHEMA_V1_PATH = BASE_DIR / "fixtures" / "article.v1.schema.json"
+# The largest fixture file the importer reads (bytes); larger ones are refused unread.
+FIXTURE_MAX_BYTES = env.int("FIXTURE_MAX_BYTES", default=2 * 1024 * 1024)
 
 # --- Production hardening (security headers, static files, CORS) ---
 # With DEBUG off, these pass `manage.py check --deploy --fail-level WARNING` (tests/test_deploy.py).
@@ -252,10 +279,85 @@ CACHES = {
 API_THROTTLE_RATES = {
     "anon": env.str("THROTTLE_ANON", default="300/min"),
     "user": env.str("THROTTLE_USER", default="1200/min"),
+    # Failed token authentications per client address; over it, credentials get a 429 unchecked.
+    "auth_failure": env.str("THROTTLE_AUTH_FAILURES", default="20/hour"),
 }
-# Behind N load balancers, the client's address is the Nth entry from the end of
-# X-Forwarded-For; unset, anyone could reset their anonymous bucket by forging the header.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0) or None
+# Behind N trusted load balancers, the client's address is the Nth entry from the end of
+# X-Forwarded-For. 0 (the default) means no proxy is trusted: the socket's peer (REMOTE_ADDR) is
+# the client and X-Forwarded-For is ignored, so no one can pick their own throttle bucket by
+# forging it. (DRF reads None as "trust the whole header", which is never what we want.)
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
+
+# Admin logins (django-axes): after AXES_FAILURE_LIMIT failures for one username, or from one
+# client address, further attempts are refused (429) for AXES_COOLOFF_MINUTES, even with the right
+# password. Attempts are kept in the database, so every worker and instance sees them; an
+# administrator unlocks early with `manage.py axes_reset_username <name>` (README).
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# Last, as django-axes requires: it answers for the lockouts the authentication backend flags.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"
+# Lockouts and failures are still logged (WARNING); no start-up banner on stdout.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "api.throttling.admin_locked_out"
+
+# --- Read replicas (docs/operations.md, "Read replicas") ---
+# Each URL becomes an alias replica_1, replica_2, ...: a PostgreSQL hot standby that
+# briefing.db_router reads from while it answers and lags by at most REPLICA_MAX_LAG_SECONDS.
+# Unset, there is no router and no extra middleware: one database, as before.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASE_REPLICAS: list[str] = []
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# How long a process trusts its last health check of a replica.
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+# A replica in use is at most about REPLICA_MAX_LAG_SECONDS + 2 × REPLICA_CHECK_SECONDS behind, so a
+# client that wrote reads from the primary that long (see briefing.middleware).
+READ_YOUR_WRITES_SECONDS = env.float(
+    "READ_YOUR_WRITES_SECONDS", default=REPLICA_MAX_LAG_SECONDS + 2 * REPLICA_CHECK_SECONDS
+)
+DATABASE_ROUTING_HEADER = env.bool("DATABASE_ROUTING_HEADER", default=False)
+if DATABASE_REPLICA_URLS:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
+    if READ_YOUR_WRITES_SECONDS < REPLICA_MAX_LAG_SECONDS:
+        raise ImproperlyConfigured("READ_YOUR_WRITES_SECONDS must be at least REPLICA_MAX_LAG_SECONDS.")
+    for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+        _replica = env.db_url_config(_url)
+        if _replica["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(
+                f"Replica {_number} of DATABASE_REPLICA_URLS is not a postgres:// URL."
+            )
+        # The primary's timeouts, but a shorter connect timeout: a replica that does not answer
+        # costs one request that long, then reads go to the primary (libpq's minimum is 2 s).
+        _replica["OPTIONS"] = {
+            **DATABASES["default"]["OPTIONS"],
+            "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+            **_replica.get("OPTIONS", {}),
+        }
+        _replica.update(
+            CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+            CONN_HEALTH_CHECKS=True,
+            # Tests never create a database for a replica: it is the primary's.
+            TEST={"MIRROR": "default"},
+        )
+        DATABASES[f"replica_{_number}"] = _replica
+        DATABASE_REPLICAS.append(f"replica_{_number}")
+    DATABASE_ROUTERS = ["briefing.db_router.ReplicaRouter"]
+    # Before the session middleware, so the session is read from the database chosen here.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "briefing.middleware.ReplicaRoutingMiddleware",
+    )
+    # Which token clients wrote recently, shared by every worker like the throttle counters.
+    CACHES["read_your_writes"] = {**CACHES["throttle"], "KEY_PREFIX": "read-your-writes"}
 
 # Logs go to stdout, where the container runtime collects them.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -1,6 +1,7 @@
 """Test settings: the site settings with only what tests must change."""
 
 import os
+import tempfile
 
 # The suite is hermetic: a checkout's development .env (DEBUG on) must not change what it tests.
 os.environ["ENV_FILE"] = ""
@@ -18,3 +19,11 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # The suite sends far more requests than any client may; throttling has its own tests.
 API_THROTTLE_RATES = {"anon": "off", "user": "off"}
+# The suite's data is its own copy of the seed article, never the shipped (growing) fixture set.
+FIXTURE_ARTICLES_DIR = BASE_DIR / "tests" / "data" / "articles"  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as `make run` uses: an in-memory database shares one cache between connections and
+    # answers a second writer "table is locked" at once instead of letting it wait its turn.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"briefing-test-{os.getpid()}.sqlite3")
+    }

@@ -1,4 +1,4 @@
-"""Site URLs: the Django admin, and the API (with its health probes) at the site root."""
+"""Site URLs: the Django admin, the reader's pages under /read/, and the API at the site root."""
 
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -7,6 +7,7 @@ from api import errors
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("read/", include("api.reader.urls")),
     path("", include("api.urls")),
     # Last: every path nothing above serves is a 404 problem, with DEBUG on too (api.errors).
     # (`[\s\S]`, not `.`: a path may hold a newline.)

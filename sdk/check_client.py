@@ -20,6 +20,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qs, urlsplit
 
 from summit_briefing_client import AuthenticatedClient, Client
+from summit_briefing_client.api.articles import articles_retrieve
 from summit_briefing_client.api.meetings import meetings_list, meetings_retrieve
 from summit_briefing_client.api.officials import officials_retrieve
 from summit_briefing_client.api.statements import (
@@ -30,6 +31,7 @@ from summit_briefing_client.api.statements import (
     statements_retrieve,
 )
 from summit_briefing_client.models import (
+    ArticleDetail,
     MeetingDetail,
     OfficialDetail,
     PaginatedMeetingList,
@@ -48,6 +50,7 @@ PENTAGON = "stoltenberg-austin-pentagon-meeting-2022-06-02"
 PRESS_CONFERENCE = "stoltenberg-blinken-press-conference-2022-06-01"
 STOLTENBERG = "jens-stoltenberg"
 SEED_STATEMENTS = 40
+# The body holds this twice (a heading and a quote): a create must say which one (`start`).
 NEW_TEXT = "NATO has grown stronger and more united"
 
 
@@ -250,14 +253,39 @@ class Checks:
         return 'search="bended knee" -> Lloyd Austin\'s quotation'
 
     def statement_create_update_delete(self) -> str:
-        """The editor creates and updates; deleting is the superuser's, and the editor gets a 403."""
+        """The editor creates and updates; deleting is the superuser's, and the editor gets a 403.
+
+        The text occurs twice in the body: without `start` the create is a 400 `ambiguous`; with
+        the offset of the second occurrence it is anchored there.
+        """
+        expect_problem(
+            statements_create.sync_detailed(
+                client=self.editor,
+                body=StatementRequest(
+                    article=ARTICLE, speaker="lloyd-austin", kind=StatementKindEnum.PARAPHRASE, text=NEW_TEXT
+                ),
+            ),
+            HTTPStatus.BAD_REQUEST,
+            "validation_error",
+        )
+        body = parsed(
+            articles_retrieve.sync_detailed(ARTICLE, client=self.anonymous), HTTPStatus.OK, ArticleDetail
+        ).body
+        second = body.index(NEW_TEXT, body.index(NEW_TEXT) + 1)
         created = statements_create.sync_detailed(
             client=self.editor,
             body=StatementRequest(
-                article=ARTICLE, speaker="lloyd-austin", kind=StatementKindEnum.PARAPHRASE, text=NEW_TEXT
+                article=ARTICLE,
+                speaker="lloyd-austin",
+                kind=StatementKindEnum.PARAPHRASE,
+                text=NEW_TEXT,
+                start=second,
             ),
         )
         statement = parsed(created, HTTPStatus.CREATED, Statement)
+        expect(
+            statement.start == second, f"created at {statement.start}, not at the second occurrence {second}"
+        )
         try:
             expect(statement.text == NEW_TEXT, f"created text is {statement.text!r}")
             expect(statement.kind == StatementKindEnum.PARAPHRASE, f"created kind is {statement.kind}")

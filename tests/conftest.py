@@ -1,18 +1,69 @@
-"""Shared fixtures: the database seeded once from the real article fixtures."""
+"""Shared fixtures: the database seeded once from the suite's own copy of the seed article.
+
+The suite never reads ``fixtures/articles/`` for its data (settings_test points the importer at
+``tests/data/articles/``): the shipped set grows, and adding an article must not break a test.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing.models import (
+    Article,
+    Meeting,
+    Membership,
+    Mention,
+    Official,
+    Organization,
+    Participation,
+    Post,
+    Statement,
+    Topic,
+)
 
-BRIEFING_MODELS = [Organization, Official, Topic, Article, Meeting, Participation, Statement]
+BRIEFING_MODELS = [
+    Organization, Official, Post, Membership, Topic, Article, Mention, Meeting, Participation, Statement,
+]  # fmt: skip
+
+
+DATA = Path(__file__).resolve().parent / "data"
+# The seed article (NATO Secretary General in Washington, 1–2 June 2022), as the suite knows it.
+SEED_PATH = DATA / "articles" / "nato-secretary-general-visits-washington-2022.json"
+SEED_SLUG = SEED_PATH.stem
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Seed the test database once from `fixtures/articles/`; each test runs in a rollback."""
+    """Seed the test database once from `tests/data/articles/`; each test runs in a rollback."""
     with django_db_blocker.unblock():
         call_command("seed", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def reseeded_after_flush(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """For a module of transactional tests: seed before them, and again (with the groups the
+    migrations made) after Django's flush at their end, so later tests find the seeded database.
+
+    Module scope, because a function fixture's teardown would run before the flush.
+    """
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+        groups = {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
+    yield
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+        for name, permissions in groups.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.set(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in permissions
+            )
 
 
 def snapshot() -> dict:

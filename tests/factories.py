@@ -4,6 +4,7 @@ import datetime
 
 import factory
 
+from briefing import services
 from briefing.models import Article, Meeting, Official, Participation, Statement, Topic
 
 
@@ -55,11 +56,11 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
 
 
 def statement_for(article: Article, speaker: Official, meeting: Meeting | None = None, **extra) -> Statement:
-    """A valid statement quoting the start of ``article``'s body (validated like any write)."""
+    """A valid statement quoting the start of ``article``'s body (written like any statement)."""
+    topics = extra.pop("topics", None)
+    start = extra.pop("start", None)
     statement = Statement(
         article=article, speaker=speaker, meeting=meeting, kind=Statement.Kind.QUOTE,
-        text=article.body.split(".")[0], **extra,
+        text=extra.pop("text", article.body.split(".")[0]), **extra,
     )  # fmt: skip
-    statement.full_clean()
-    statement.save()
-    return statement
+    return services.statement_save(statement=statement, topics=topics, start=start)

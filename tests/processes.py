@@ -107,12 +107,17 @@ def request(
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
     timeout: float = 30,
+    chunked: bool = False,
 ) -> Response:
-    """One request on a fresh connection, redirects not followed."""
+    """One request on a fresh connection, redirects not followed; ``chunked`` sends the body with
+    ``Transfer-Encoding: chunked`` (in two chunks) instead of ``Content-Length``."""
     started = time.monotonic()
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request(method, path, body=body, headers=headers or {})
+        if chunked and body is not None:
+            middle = len(body) // 2
+            body = iter([body[:middle], body[middle:]])
+        connection.request(method, path, body=body, headers=headers or {}, encode_chunked=chunked)
         answer = connection.getresponse()
         payload = answer.read()
         # Header names are case-insensitive; Set-Cookie may repeat, so keep every value.

@@ -1,94 +1,46 @@
 """Database faults against a real gunicorn: the API answers 503 fast and recovers by itself.
 
-The test owns its PostgreSQL 15 cluster (initdb into a temporary directory, its own free port on
-127.0.0.1, stopped and started with pg_ctl), so it never touches the machine's cluster. gunicorn
-(2 workers) runs the image's entrypoint and command against it in production mode, over plain
-HTTP (``SECURE_SSL_REDIRECT=false``). Every process is stopped by its pid, even on failure.
+The test owns its PostgreSQL cluster (tests/postgres.py: initdb into a temporary directory, its
+own free port on 127.0.0.1, stopped and started with pg_ctl), so it never touches the machine's
+cluster. gunicorn (2 workers) runs the image's entrypoint and command against it in production
+mode, over plain HTTP (``SECURE_SSL_REDIRECT=false``). Every process is stopped by its pid, even
+on failure.
 """
 
-import os
-import pwd
+import json
+import random
 import re
-import shutil
-import subprocess
-import tempfile
+import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.processes import HOST, REPO, free_port, request, run, server_env, start_gunicorn
+from tests import postgres
+from tests.processes import HOST, REPO, request, run, server_env, start_gunicorn
 
 pytestmark = pytest.mark.slow
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SITE_HOST = "api.example.org"
 # Connection refused must be answered well within this; a hung connect within DB_CONNECT_TIMEOUT.
 BOUND_SECONDS = 5
 
 
-class Cluster:
-    """A throwaway PostgreSQL cluster run as the ``postgres`` user when the test runs as root."""
-
-    def __init__(self, root: Path, port: int):
-        self.root = root
-        self.data = root / "data"
-        self.port = port
-        self.log = root / "postgres.log"
-
-    def command(self, program: str, *args: str) -> list[str]:
-        """``program`` from PG_BIN, as postgres if we are root (initdb refuses to run as root)."""
-        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        return [*as_postgres, str(PG_BIN / program), *args]
-
-    def pg_ctl(self, *args: str) -> None:
-        """Run pg_ctl on this cluster and wait for it to finish the action."""
-        subprocess.run(self.command("pg_ctl", "-D", str(self.data), "-w", "-t", "30", *args), check=True)
-
-    def start(self) -> None:
-        """Start the postmaster on 127.0.0.1 only, with its socket in the cluster's own directory."""
-        options = (
-            f"-p {self.port} -c listen_addresses={HOST} -c unix_socket_directories={self.root} -c fsync=off"
-        )
-        self.pg_ctl("-l", str(self.log), "-o", options, "start")
-
-    def postmaster_pid(self) -> int | None:
-        """The running postmaster's pid, from its pid file."""
-        pid_file = self.data / "postmaster.pid"
-        return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
-
-    def stop(self) -> None:
-        """Fast shutdown (pg_ctl signals the postmaster's pid): clients are disconnected at once."""
-        if self.postmaster_pid() is not None:
-            self.pg_ctl("-m", "fast", "stop")
-
-
 @pytest.fixture(scope="module")
 def cluster():
     """A fresh cluster with a ``briefing`` database; stopped and removed afterwards."""
-    if not all((PG_BIN / program).exists() for program in ("initdb", "pg_ctl", "createdb")):
-        pytest.skip(f"PostgreSQL 15 server binaries are missing from {PG_BIN}")
-    root = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
-    if os.geteuid() == 0:
-        postgres = pwd.getpwnam("postgres")
-        os.chown(root, postgres.pw_uid, postgres.pw_gid)
-    db = Cluster(root, free_port())
+    bin_dir = postgres.server_bin(programs=("initdb", "pg_ctl", "createdb"))
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl, createdb) are missing")
+    root = postgres.scratch_dir("briefing-pg-")
+    db = postgres.Cluster(bin_dir, root, "data")
     try:
-        subprocess.run(
-            db.command(
-                "initdb", "-D", str(db.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        db.initdb()
         db.start()
-        subprocess.run(
-            db.command("createdb", "-h", HOST, "-p", str(db.port), "-U", "postgres", "briefing"), check=True
-        )
+        db.run("createdb", "-h", HOST, "-p", str(db.port), "-U", "postgres", "briefing")
         yield db
     finally:
         db.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        postgres.remove(root)
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +147,85 @@ def test_database_back_readyz_recovers_without_restarting_gunicorn(server, clust
     assert server.worker_pids() == workers
     # The database-backed login works again: a wrong password re-renders the form.
     assert post_admin_login(server).status == 200
+
+
+@pytest.fixture(scope="module")
+def editor_token(server):
+    """An editor account's API token, made with the documented commands on the server's database."""
+    run(["python", "manage.py", "create_editor", "faulty", "--no-password"], cwd=REPO, env=server.env)
+    output = run(["python", "manage.py", "issue_token", "faulty"], cwd=REPO, env=server.env)
+    return output.strip().splitlines()[-1]
+
+
+class ConnectionKiller(threading.Thread):
+    """Terminates every client connection to the ``briefing`` database at random short intervals."""
+
+    def __init__(self, cluster: postgres.Cluster):
+        super().__init__(daemon=True)
+        self.cluster, self.stopped, self.kills = cluster, threading.Event(), 0
+
+    def run(self):
+        import psycopg
+
+        with psycopg.connect(f"host={HOST} port={self.cluster.port} user=postgres dbname=postgres") as db:
+            db.autocommit = True
+            while not self.stopped.wait(random.uniform(0.03, 0.2)):
+                killed = db.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = 'briefing' AND backend_type = 'client backend'"
+                ).fetchone()[0]
+                self.kills += killed
+
+
+def test_creates_while_connections_are_killed_each_end_in_one_201_and_one_meeting(
+    server, cluster, editor_token
+):
+    """The issue's run: 503s after commit, then "already exists" on retry. Now each create is retried
+    with its Idempotency-Key until it gets a non-503 answer, which must be its one 201."""
+    random.seed(20221)
+    headers = {
+        "Host": SITE_HOST,
+        "Authorization": f"Token {editor_token}",
+        "Content-Type": "application/json",
+    }
+    killer = ConnectionKiller(cluster)
+    final, unavailable = {}, 0
+    killer.start()
+    try:
+        for i in range(28):
+            slug = f"constructed-fault-meeting-{i}"
+            body = json.dumps(
+                {
+                    "slug": slug,
+                    "title": f"Constructed meeting {i}",
+                    "date": "2023-03-01",
+                    "kind": "call",
+                    "participants": [
+                        {"official": "jens-stoltenberg", "role": "NATO Secretary General"},
+                        {"official": "antony-blinken", "role": "US Secretary of State"},
+                    ],
+                }
+            ).encode()
+            for _ in range(300):
+                answer = request(
+                    server.port, "POST", "/meetings/", headers={**headers, "Idempotency-Key": slug}, body=body
+                )
+                if answer.status != 503:
+                    break
+                unavailable += 1
+            final[slug] = answer
+    finally:
+        killer.stopped.set()
+        killer.join(timeout=10)
+
+    assert killer.kills > 0 and unavailable > 0, "the run killed no connection: it proved nothing"
+    statuses = {slug: (a.status, a.json().get("errors")) for slug, a in final.items() if a.status != 201}
+    print(f"{len(final)} creates, {unavailable} answers 503, {killer.kills} connections killed")
+    assert statuses == {}, server.log_tail()
+    for slug, answer in final.items():
+        detail = get(server, f"/meetings/{slug}/")
+        assert (detail.status, detail.json()) == (200, answer.json())
+        assert [p["official"]["slug"] for p in detail.json()["participants"]] == [
+            "jens-stoltenberg",
+            "antony-blinken",
+        ]

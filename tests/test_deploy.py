@@ -135,3 +135,11 @@ def test_postgres_sessions_run_with_a_statement_timeout():
         with pytest.raises(OperationalError, match="statement timeout"), transaction.atomic():
             cursor.execute("SET LOCAL statement_timeout = 50")
             cursor.execute("SELECT pg_sleep(1)")
+
+
+@pytest.mark.parametrize(("variable", "expected"), [(None, 0), ("2", 2)])
+def test_production_trusts_x_forwarded_for_only_behind_configured_proxies(variable, expected):
+    # 0: the peer address is the client (DRF's None would trust any forged X-Forwarded-For).
+    values = production_settings("REST_FRAMEWORK", NUM_PROXIES=variable)
+
+    assert values["REST_FRAMEWORK"]["NUM_PROXIES"] == expected

@@ -59,5 +59,13 @@ def test_every_link_of_the_readme_to_a_file_leads_to_one():
     assert [t for t in targets if not (REPO / t.split("#")[0]).exists()] == []
 
 
+def test_the_readme_links_every_document_in_docs():
+    linked = set(re.findall(r"\]\((docs/[^)#]+)", README))
+
+    assert sorted(f"docs/{path.name}" for path in (REPO / "docs").glob("*.md")) == sorted(
+        link for link in linked if link.endswith(".md")
+    )
+
+
 def test_no_command_of_the_readme_needs_settings_typed_before_it():
     assert re.findall(r"DEBUG=\S+ \S*(?:python|manage\.py)", README) == []

@@ -25,7 +25,8 @@ class HistoryEntrySerializer(serializers.Serializer):
         source="history_user.username",
         allow_null=True,
         default=None,
-        help_text="Who made it; null for the importer.",
+        help_text="Who made it, shown only to those who may change the object (editors); "
+        "null for everyone else, and for the importer.",
     )
     reason = serializers.CharField(
         source="history_change_reason",
@@ -33,3 +34,10 @@ class HistoryEntrySerializer(serializers.Serializer):
         help_text="Why, when recorded (e.g. `import <file>`).",
     )
     changes = ChangeSerializer(many=True, help_text="The fields that changed.")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The view decides (briefing.history.shows_editors); without its word, nobody is named.
+        if not self.context.get("show_users", False):
+            data["user"] = None
+        return data

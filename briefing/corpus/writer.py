@@ -18,6 +18,7 @@ from django.core.management.color import no_style
 from django.db import connection, reset_queries, transaction
 
 from briefing.corpus.cast import ArticleSpec, Cast, meeting_day, split_evenly
+from briefing.dates import Precision
 from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 from briefing.search import sqlite_fts_suspended
 
@@ -189,6 +190,7 @@ class _Writer:
                 slug=spec.slug,
                 title=spec.title,
                 date=spec.date,
+                date_end=spec.date,
                 kind=spec.kind,
                 location=spec.location,
                 city=spec.city,
@@ -240,9 +242,12 @@ class _Writer:
                     article=articles[article.slug],
                     speaker=self.officials[s.speaker],
                     meeting=None if s.meeting is None else meetings[article.meetings[s.meeting].slug],
+                    meeting_relation="" if s.meeting is None else Statement.Relation.AT,
                     text=s.text,
                     kind=s.kind,
                     date=s.date,
+                    date_end=s.date,
+                    date_precision=Precision.DAY if s.date else Precision.UNKNOWN,
                     position=position,
                     start=s.start,
                     end=s.end,

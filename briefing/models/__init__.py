@@ -6,17 +6,22 @@ Single-row rules live on the models (``clean()`` and named constraints); rules t
 are owned by ``briefing.services``, which the importer, the admin and the API all call.
 """
 
-from briefing.models.directory import Official, Organization
+from briefing.models.directory import Membership, Official, Organization, Post
+from briefing.models.imports import ImportRecord
 from briefing.models.meetings import Meeting, Participation, Topic
 from briefing.models.querysets import StoredSearchVector, related_count
-from briefing.models.sources import Article, Statement
+from briefing.models.sources import Article, Mention, Statement
 
 __all__ = [
     "Article",
+    "ImportRecord",
     "Meeting",
+    "Membership",
+    "Mention",
     "Official",
     "Organization",
     "Participation",
+    "Post",
     "Statement",
     "StoredSearchVector",
     "Topic",

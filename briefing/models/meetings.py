@@ -1,10 +1,11 @@
 """Meetings: who met whom, when and where, about which topics."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from briefing import rules
+from briefing import rules, validators
+from briefing.models.dating import ReportedDate
 from briefing.models.directory import Official
 from briefing.models.querysets import MeetingQuerySet, TopicQuerySet
 
@@ -15,8 +16,12 @@ class Topic(models.Model):
     slug = models.SlugField(
         max_length=100, unique=True, help_text="Stable, URL-safe identifier, e.g. `nato-enlargement`."
     )
-    name = models.CharField(max_length=200, help_text="Display name.")
-    description = models.TextField(blank=True, help_text="What the topic covers.")
+    name = models.CharField(
+        validators=[validators.single_line_text], max_length=200, help_text="Display name."
+    )
+    description = models.TextField(
+        validators=[validators.prose_text], blank=True, help_text="What the topic covers."
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -53,8 +58,11 @@ class Topic(models.Model):
         return found
 
 
-class Meeting(models.Model):
-    """An encounter between officials on a given day: a bilateral meeting, a press conference…"""
+class Meeting(ReportedDate):
+    """An encounter between officials: a bilateral meeting, a press conference, a call…"""
+
+    # Fields an editor may mark as inferred rather than read in the article.
+    INFERABLE = ("date", "kind", "location", "city")
 
     class Kind(models.TextChoices):
         BILATERAL = "bilateral_meeting", "Bilateral meeting"
@@ -65,14 +73,36 @@ class Meeting(models.Model):
         OTHER = "other", "Other"
 
     slug = models.SlugField(max_length=200, unique=True, help_text="Stable, URL-safe identifier.")
-    title = models.CharField(max_length=300, help_text="Short descriptive title.")
-    date = models.DateField(help_text="The day it took place (ISO 8601).")
+    title = models.CharField(
+        validators=[validators.single_line_text], max_length=300, help_text="Short descriptive title."
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices, help_text="What kind of meeting.")
     location = models.CharField(
-        max_length=200, blank=True, help_text="Venue, e.g. `The White House`; empty when not reported."
+        validators=[validators.single_line_text],
+        max_length=200,
+        blank=True,
+        help_text="Venue, e.g. `The White House`; empty when not reported.",
     )
-    city = models.CharField(max_length=100, blank=True, help_text="City, e.g. `Washington, D.C.`.")
-    summary = models.TextField(blank=True, help_text="What was discussed, in a few sentences.")
+    city = models.CharField(
+        validators=[validators.single_line_text],
+        max_length=100,
+        blank=True,
+        help_text="City, e.g. `Washington, D.C.`.",
+    )
+    summary = models.TextField(
+        validators=[validators.prose_text], blank=True, help_text="What was discussed, in a few sentences."
+    )
+    participants_complete = models.BooleanField(
+        default=True,
+        help_text="Whether the article names every participant; false for a partial list "
+        "(`…joined by members of the delegation, including…`).",
+    )
+    inferred = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Fields an editor inferred rather than read in the article, e.g. `["city"]` for a city '
+        "taken from the venue. Any of: date, kind, location, city.",
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="meetings", help_text="Topics discussed.")
     articles = models.ManyToManyField(
         "briefing.Article", blank=True, related_name="meetings", help_text="Articles that report the meeting."
@@ -94,16 +124,22 @@ class Meeting(models.Model):
             models.Index(fields=["city"], name="briefing_meeting_city"),
             models.Index(fields=["kind"], name="briefing_meeting_kind"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(date__gte=rules.EARLIEST_DATE),
-                name="%(app_label)s_%(class)s_date_plausible",
-                violation_error_message=rules.EARLIEST_DATE_MESSAGE,
-            ),
-        ]
+        constraints = [*ReportedDate.Meta.constraints]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.date.isoformat()})" if self.date else self.title
+        when = self.reported_date.iso()
+        return f"{self.title} ({when})" if when else self.title
+
+    def clean(self) -> None:
+        self.clean_reported_date()
+        unknown = [name for name in self.inferred or [] if name not in self.INFERABLE]
+        if not isinstance(self.inferred, list) or unknown:
+            raise ValidationError(
+                {
+                    "inferred": f"List fields among {', '.join(self.INFERABLE)}; not {', '.join(map(str, unknown))}."
+                }
+            )
+        self.inferred = sorted(set(self.inferred))
 
 
 class Participation(models.Model):
@@ -116,9 +152,18 @@ class Participation(models.Model):
         Official, on_delete=models.PROTECT, related_name="participations", help_text="The participant."
     )
     role = models.CharField(
+        validators=[validators.single_line_text],
         max_length=200,
         help_text="Title held at the time of the meeting, e.g. `US Secretary of State`. "
         "It does not change when the official's current title does.",
+    )
+    post = models.ForeignKey(
+        "briefing.Post",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        help_text="The post that role is, when known (the role keeps the article's wording).",
     )
     position = models.PositiveIntegerField(
         default=0, help_text="Display order among the meeting's participants."
@@ -132,7 +177,7 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["meeting", "official"],
                 name="%(app_label)s_%(class)s_once_per_meeting",
-                violation_error_message="This official is already a participant of this meeting.",
+                violation_error_message=rules.ONCE_PER_MEETING,
             ),
         ]
         indexes = [

@@ -258,9 +258,8 @@ def test_unauthorised_write_is_refused_and_changes_nothing(db_snapshot, client_k
 
 
 def test_session_write_without_csrf_is_refused_and_changes_nothing(db_snapshot):
-    User.objects.create_superuser("boss", password="pw-boss-1")
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="boss", password="pw-boss-1")
+    client.force_login(User.objects.create_superuser("boss", password="pw-boss-1"))
     before = db_snapshot()
     response = client.post(reverse("topic-list"), TOPIC, format="json")
     assert (response.status_code, response.json()["code"]) == (403, "permission_denied")

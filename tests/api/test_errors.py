@@ -46,3 +46,24 @@ def test_unknown_parameter_on_a_detail_is_a_400_problem(api):
 
 def test_disallowed_host_is_a_400_problem(api):
     assert_problem(api.get(reverse("meeting-list"), HTTP_HOST="evil.example"), 400, "bad_request")
+
+
+def test_read_with_a_stale_if_match_is_a_412_problem_carrying_the_current_etag(api):
+    url = reverse("topic-detail", args=["climate-security"])
+    current = api.get(url)["ETag"]
+
+    response = api.get(url, headers={"If-Match": '"not-the-current-one"'})
+
+    body = assert_problem(response, 412, "precondition_failed")
+    assert body["detail"] == (
+        "The object changed since you read it (If-Match names another representation); fetch it again."
+    )
+    assert response["ETag"] == current
+
+
+def test_read_with_the_current_if_match_is_answered_normally(api):
+    url = reverse("topic-detail", args=["climate-security"])
+
+    response = api.get(url, headers={"If-Match": api.get(url)["ETag"]})
+
+    assert (response.status_code, response.json()["slug"]) == (200, "climate-security")

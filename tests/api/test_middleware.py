@@ -1,8 +1,7 @@
 """api.middleware: a lost database answers 503 ``database_unavailable``, from any kind of view."""
 
 import pytest
-from django.contrib.auth.backends import ModelBackend
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.urls import path, reverse
 from rest_framework.decorators import api_view, permission_classes
@@ -74,13 +73,30 @@ def test_responses_without_errors_pass_through(client):
     assert client.get("/fine/").content == b"fine"
 
 
+@pytest.mark.django_db
 @pytest.mark.urls("briefing.urls")
-def test_admin_login_post_answers_503_problem_when_database_fails(client, monkeypatch):
-    def refuse(*args, **kwargs):
+def test_admin_login_post_answers_503_problem_when_database_fails(client):
+    def refuse(execute, sql, params, many, context):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(ModelBackend, "authenticate", refuse)
-
-    response = client.post(reverse("admin:login"), {"username": "editor", "password": "secret"})
+    # Every query fails, the login lockout's (django-axes) as well as the password check's.
+    with connection.execute_wrapper(refuse):
+        response = client.post(reverse("admin:login"), {"username": "editor", "password": "secret"})
 
     assert_database_unavailable(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("briefing.urls")
+def test_a_body_of_unknown_length_is_a_411_problem_not_an_empty_body(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.patch(
+        reverse("topic-detail", args=["climate-security"]),
+        b'{"description": "lost"}',
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        CONTENT_LENGTH="",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (411, "length_required")

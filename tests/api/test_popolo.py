@@ -16,7 +16,8 @@ from django.urls import reverse
 from jsonschema import Draft3Validator, Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from briefing.models import Article, Meeting, Official, Organization, Statement
+from briefing import services
+from briefing.models import Article, Meeting, Membership, Official, Organization, Post, Statement
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +94,7 @@ def test_popolo_export_holds_every_official_organization_meeting_and_statement_o
     assert {name: len(objects) for name, objects in export.items()} == {
         "persons": 8,
         "organizations": 10,
+        "posts": 0,  # the seed names no posts
         "memberships": 14,  # 8 current titles, 6 roles held at meetings
         "events": 4,
         "speeches": 40,
@@ -203,6 +205,7 @@ def test_popolo_event_is_the_meeting_with_its_attendees_and_reporting_articles(e
             {
                 "id": "jens-stoltenberg",
                 "name": "Jens Stoltenberg",
+                "other_names": [],
                 "links": [
                     {"url": "http://testserver/officials/jens-stoltenberg/", "note": "Summit Briefing API"}
                 ],
@@ -210,6 +213,7 @@ def test_popolo_event_is_the_meeting_with_its_attendees_and_reporting_articles(e
             {
                 "id": "lloyd-austin",
                 "name": "Lloyd J. Austin III",
+                "other_names": [],
                 "links": [
                     {"url": "http://testserver/officials/lloyd-austin/", "note": "Summit Briefing API"}
                 ],
@@ -335,7 +339,7 @@ def test_popolo_export_query_count_does_not_grow_with_the_data(api, queries_for,
     with_seed = queries_for(url)
     request.getfixturevalue("many_rows")
     assert len(api.get(url).json()["speeches"]) == 40 + 55
-    assert queries_for(url) == with_seed == 6
+    assert queries_for(url) == with_seed == 8
 
 
 def test_popolo_export_answers_304_to_a_client_holding_the_current_etag(api):
@@ -391,3 +395,63 @@ def documented_export_schema() -> dict:
 def test_popolo_export_matches_its_openapi_documentation(export, documented_export_schema):
     validator = Draft202012Validator(documented_export_schema, format_checker=FORMATS)
     assert [f"{error.json_path}: {error.message}" for error in validator.iter_errors(export)] == []
+
+
+# -- what an article does not say ---------------------------------------------------------------
+
+
+def test_popolo_event_of_a_month_keeps_the_month_and_an_unknown_date_is_left_out(api):
+    factories.MeetingFactory(slug="in-july", date=datetime.date(2018, 7, 1), date_precision="month")
+    factories.MeetingFactory(slug="some-wednesday", date=None, date_precision="unknown")
+    events = api.get(reverse("popolo-export")).json()["events"]
+    assert (by_id(events, "in-july")["start_date"], by_id(events, "in-july")["end_date"]) == (
+        "2018-07",
+        "2018-07",
+    )
+    assert "start_date" not in by_id(events, "some-wednesday")
+    assert popolo_errors("event", by_id(events, "in-july")) == []
+    assert popolo_errors("event", by_id(events, "some-wednesday")) == []
+
+
+def test_popolo_speech_of_an_unknown_speaker_has_no_creator(api):
+    article = factories.ArticleFactory(body="“The door is open,” an official said.")
+    services.statement_save(
+        statement=Statement(
+            article=article, speaker=None, attribution="none", kind="quote", text="The door is open,"
+        )
+    )
+    speech = next(
+        s for s in api.get(reverse("popolo-export")).json()["speeches"] if s["text"] == "The door is open,"
+    )
+    assert (speech["creator_id"], speech["role"]) == (None, None)
+    assert popolo_errors("speech", speech) == []
+
+
+def test_popolo_dated_membership_names_its_post_start_and_end(api):
+    official = factories.OfficialFactory(slug="ines-arrau")
+    post = Post.objects.create(slug="foreign-minister-of-vantara", label="Foreign Minister of Vantara")
+    Membership.objects.create(
+        official=official,
+        post=post,
+        start_date=datetime.date(2018, 4, 26),
+        end_date=datetime.date(2021, 1, 20),
+    )
+    export = api.get(reverse("popolo-export")).json()
+    (membership,) = [m for m in export["memberships"] if m.get("post_id") == post.slug]
+    assert membership == {
+        "id": f"membership-ines-arrau-foreign-minister-of-vantara-{Membership.objects.get().pk}",
+        "label": "Holder of a post",
+        "role": "Foreign Minister of Vantara",
+        "person_id": "ines-arrau",
+        "post_id": "foreign-minister-of-vantara",
+        "organization_id": None,
+        "start_date": "2018-04-26",
+        "end_date": "2021-01-20",
+        "sources": [],
+    }
+    assert popolo_errors("membership", membership) == []
+    assert by_id(export["posts"], post.slug) == {
+        "id": post.slug,
+        "label": post.label,
+        "organization_id": None,
+    }

@@ -43,6 +43,30 @@ def test_authenticated_client_has_its_own_higher_rate(api, rates, admin_user):
     assert [client.get(reverse("topic-list")).status_code for _ in range(6)] == [200] * 5 + [429]
 
 
+def test_forged_x_forwarded_for_does_not_buy_a_new_anonymous_bucket(api, rates):
+    # Regression: with NUM_PROXIES unset every new X-Forwarded-For value got a fresh bucket.
+    statuses = [
+        api.get(reverse("topic-list"), headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
+        for i in range(6)
+    ]
+
+    assert statuses == [200, 200, 200, 429, 429, 429]
+
+
+def test_behind_one_trusted_proxy_the_client_is_the_address_the_proxy_appended(api, rates, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    def get(forged: str, appended_by_proxy: str) -> int:
+        header = f"{forged}, {appended_by_proxy}"
+        return api.get(reverse("topic-list"), headers={"X-Forwarded-For": header}).status_code
+
+    # What the client wrote before the proxy's entry changes nothing; another client has its own bucket.
+    same_client = [get(f"198.51.100.{i}", "192.0.2.10") for i in range(4)]
+    other_client = get("198.51.100.1", "192.0.2.11")
+
+    assert (same_client, other_client) == ([200, 200, 200, 429], 200)
+
+
 def test_health_probes_are_never_throttled(api, rates):
     for _ in range(4):
         api.get(reverse("topic-list"))
@@ -58,7 +82,8 @@ def test_a_rate_of_off_disables_the_scope(api, settings):
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["database", "redis"])
 def test_limit_holds_across_two_gunicorn_workers(tmp_path, backend):
-    """With 2 workers, exactly the limit gets through: the count lives in the shared cache."""
+    """With 2 workers, exactly the limit gets through: the count lives in the shared cache, keyed on
+    the peer address whatever X-Forwarded-For says."""
     if backend == "redis":
         redis = pytest.importorskip("redis")
         try:
@@ -83,8 +108,15 @@ def test_limit_holds_across_two_gunicorn_workers(tmp_path, backend):
     gunicorn = start_gunicorn(cwd=Path(__file__).resolve().parents[2], env=env, log=tmp_path / "gunicorn.log")
     try:
         assert len(gunicorn.worker_pids()) == 2
+        # Each request forges a new X-Forwarded-For: with no trusted proxy it must not matter.
         statuses = [
-            request(gunicorn.port, "GET", "/topics/", headers={"Host": SITE_HOST}).status for _ in range(12)
+            request(
+                gunicorn.port,
+                "GET",
+                "/topics/",
+                headers={"Host": SITE_HOST, "X-Forwarded-For": f"203.0.113.{i}"},
+            ).status
+            for i in range(12)
         ]
     finally:
         gunicorn.stop()

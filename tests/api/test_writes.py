@@ -59,7 +59,7 @@ CREATE = {
         "speaker": "lloyd-austin",
         "meeting": PENTAGON,
         "kind": "paraphrase",
-        "text": "NATO has grown stronger and more united",
+        "text": "I’ve never seen NATO more energized, more united",
     },
 }
 EXISTING = {
@@ -128,10 +128,18 @@ def test_created_statement_gets_its_offsets_and_the_full_representation(clients)
     response = clients["editor"].post(reverse("statement-list"), CREATE["statement"], format="json")
     body = response.json()
     article = Article.objects.get(slug=ARTICLE)
-    assert article.body[body["start"] : body["end"]] == "NATO has grown stronger and more united"
-    assert (body["position"], body["date"], body["speaker"]["slug"]) == (41, "2022-06-02", "lloyd-austin")
+    assert article.body[body["start"] : body["end"]] == "I’ve never seen NATO more energized, more united"
+    assert (body["date"], body["speaker"]["slug"]) == ("2022-06-02", "lloyd-austin")
     assert response["Location"] == body["url"]
     assert response["ETag"]
+
+
+def test_created_statement_is_numbered_by_where_it_stands_in_the_body(clients):
+    body = clients["editor"].post(reverse("statement-list"), CREATE["statement"], format="json").json()
+    article = Article.objects.get(slug=ARTICLE)
+    in_body_order = list(article.statements.order_by("start", "end", "id").values_list("pk", flat=True))
+    assert body["position"] == in_body_order.index(body["id"]) + 1
+    assert list(article.statements.order_by("position").values_list("pk", flat=True)) == in_body_order
 
 
 def test_misquoted_statement_is_refused_and_nothing_changes(clients, db_snapshot):
@@ -144,6 +152,8 @@ def test_misquoted_statement_is_refused_and_nothing_changes(clients, db_snapshot
             "field": "text",
             "code": "not_verbatim",
             "message": "This text does not occur verbatim in the article body: “NATO has grown much stronger”. "
+            "The body has its first 15 characters (up to “NATO has grown ”), then “s” (U+0073 LATIN SMALL "
+            "LETTER S) where the text has “m” (U+006D LATIN SMALL LETTER M). "
             "Quote it exactly as published (same quotes, dashes and spaces).",
         }
     ]
@@ -161,10 +171,11 @@ def test_statement_text_edit_recomputes_its_offsets(clients):
 
 
 def test_read_only_fields_in_a_body_are_ignored(clients):
-    data = {**CREATE["statement"], "start": 0, "end": 3, "id": 999999}
+    data = {**CREATE["statement"], "end": 3, "id": 999999, "position": 1}
     body = clients["editor"].post(reverse("statement-list"), data, format="json").json()
     assert body["id"] != 999999
-    assert body["start"] > 3
+    assert body["end"] == body["start"] + len(CREATE["statement"]["text"])
+    assert body["position"] != 1
 
 
 def test_meeting_created_with_participants_and_role_at_the_time(clients):
@@ -257,7 +268,7 @@ def test_list_answers_carry_an_etag(api):
 
 def test_session_write_without_csrf_token_is_refused(editor):
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="editor", password="pw-editor-1")
+    client.force_login(editor)
     response = client.post(reverse("topic-list"), {"slug": "x-topic", "name": "X"}, format="json")
     assert response.status_code == 403
     assert response.json()["detail"] == "CSRF Failed: CSRF cookie not set."
@@ -265,7 +276,7 @@ def test_session_write_without_csrf_token_is_refused(editor):
 
 def test_session_write_with_csrf_token_is_accepted(editor):
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="editor", password="pw-editor-1")
+    client.force_login(editor)
     client.get("/admin/login/")  # sets the CSRF cookie, as a browser page would
     token = client.cookies["csrftoken"].value
     response = client.post(
@@ -278,7 +289,7 @@ def test_api_change_is_in_the_history_with_user_and_values(clients):
     statement = Statement.objects.get(text__startswith="I am confident that")
     url = reverse("statement-detail", args=[statement.pk])
     clients["editor"].patch(url, {"kind": "paraphrase", "topics": ["nato-enlargement"]}, format="json")
-    entries = clients["anonymous"].get(reverse("statement-history", args=[statement.pk])).json()["results"]
+    entries = clients["editor"].get(reverse("statement-history", args=[statement.pk])).json()["results"]
     latest, imported = entries[0], entries[-1]
     assert (latest["type"], latest["user"], latest["reason"]) == ("changed", "editor", None)
     enlargement = Meeting.topics.field.related_model.objects.get(slug="nato-enlargement").pk

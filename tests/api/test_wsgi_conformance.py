@@ -13,7 +13,9 @@ from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
 
 import pytest
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -49,11 +51,18 @@ def wsgi_request(
         answer.update(status=status, headers=headers)
         return lambda data: None
 
-    chunks = validator(WSGIHandler())(environ, start_response)
+    # As Django's test client does: the end of a request must not close the test's connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     try:
-        content = b"".join(chunks)
+        chunks = validator(WSGIHandler())(environ, start_response)
+        try:
+            content = b"".join(chunks)
+        finally:
+            chunks.close()
     finally:
-        chunks.close()
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return int(answer["status"].split()[0]), dict(answer["headers"]), content
 
 
@@ -69,7 +78,7 @@ CREATES = {
         "article": ARTICLE,
         "speaker": "lloyd-austin",
         "kind": "paraphrase",
-        "text": "NATO has grown stronger and more united",
+        "text": "I’ve never seen NATO more energized, more united",
     },
 }
 

@@ -8,18 +8,30 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing import services
+from briefing.models import (
+    Article,
+    Meeting,
+    Membership,
+    Mention,
+    Official,
+    Organization,
+    Participation,
+    Post,
+    Statement,
+    Topic,
+)
 from tests import factories
-from tests.conftest import BRIEFING_MODELS
+from tests.admin_forms import admin_url, form_data
+from tests.conftest import BRIEFING_MODELS, SEED_SLUG
 
 pytestmark = pytest.mark.django_db
 
 NOT_VERBATIM = (
-    "This text does not occur verbatim in the article body: “{}”. "
+    "This text does not occur verbatim in the article body: “{}”. {}"
     "Quote it exactly as published (same quotes, dashes and spaces)."
 )
 DUPLICATE_ROW = "This official is already a participant of this meeting."
-DUPLICATE_FORMSET = "An official is listed more than once among the participants; keep one row each."
 
 
 @pytest.fixture
@@ -37,28 +49,6 @@ def editor_client(client, editor):
     return client
 
 
-def admin_url(model, view: str, *args) -> str:
-    return reverse(f"admin:briefing_{model._meta.model_name}_{view}", args=args)
-
-
-def form_data(response) -> dict:
-    """What a browser submits for the admin form in ``response`` when nothing is changed."""
-    data = {"_save": "Save"}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data |= {management.add_prefix(name): value for name, value in management.initial.items()}
-        if inline.has_change_permission:
-            forms += inline.formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else str(value)
-    return data
-
-
 def participant_rows(meeting: Meeting) -> list[tuple[str, str, int]]:
     return list(meeting.participations.values_list("official__slug", "role", "position"))
 
@@ -71,8 +61,23 @@ def test_editor_sees_exactly_the_briefing_models_on_the_admin_index(editor_clien
     assert listed == {model.__name__ for model in BRIEFING_MODELS}
 
 
+@pytest.fixture
+def one_of_each():
+    """A row of every briefing model: the seed copy may name no post, membership or mention."""
+    article = Article.objects.get(slug=SEED_SLUG)
+    official = Official.objects.get(slug="antony-blinken")
+    post, _ = Post.objects.get_or_create(
+        slug="us-secretary-of-state", defaults={"label": "US Secretary of State"}
+    )
+    if not Membership.objects.exists():
+        Membership.objects.create(official=official, post=post)
+    if not Mention.objects.exists():
+        mention = Mention(article=article, official=official, text="Antony Blinken")
+        services.mention_save(mention=mention, start=article.body.index("Antony Blinken"))
+
+
 @pytest.mark.parametrize("model", BRIEFING_MODELS, ids=lambda m: m.__name__)
-def test_editor_changelist_lists_every_row(editor_client, model):
+def test_editor_changelist_lists_every_row(editor_client, model, one_of_each):
     response = editor_client.get(admin_url(model, "changelist"))
 
     assert response.status_code == 200
@@ -102,7 +107,7 @@ def test_editor_changelist_search_finds_matching_rows(editor_client, model, term
 
 @pytest.mark.parametrize("model", BRIEFING_MODELS, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("view", ["change", "history"])
-def test_editor_opens_change_and_history_pages(editor_client, model, view):
+def test_editor_opens_change_and_history_pages(editor_client, model, view, one_of_each):
     obj = model.objects.first()
 
     response = editor_client.get(admin_url(model, view, obj.pk))
@@ -124,7 +129,7 @@ def test_editor_adds_a_meeting_with_participants(editor_client, editor):
         Official.objects.get(slug="jens-stoltenberg"),
         Official.objects.get(slug="antony-blinken"),
     )
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_SLUG)
     data = form_data(editor_client.get(admin_url(Meeting, "add")))
     data |= {
         "slug": "stoltenberg-blinken-call-2022-06-20",
@@ -159,7 +164,10 @@ def test_editor_adds_a_meeting_with_participants(editor_client, editor):
         ("jens-stoltenberg", "NATO Secretary General", 0),
         ("antony-blinken", "US Secretary of State", 1),
     ]
-    assert {(h.history_type, h.history_user) for h in meeting.history.all()} == {("+", editor), ("~", editor)}
+    # One history record for the whole write, with the admin's reason.
+    assert [(h.history_type, h.history_user, h.history_change_reason) for h in meeting.history.all()] == [
+        ("+", editor, "edited in the admin")
+    ]
 
 
 def test_meeting_with_the_same_participant_twice_is_refused_on_add(editor_client, db_snapshot):
@@ -174,8 +182,8 @@ def test_meeting_with_the_same_participant_twice_is_refused_on_add(editor_client
 
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
-    assert formset.non_form_errors() == [DUPLICATE_FORMSET]
-    assert [form.non_field_errors() for form in formset.forms] == [[], [DUPLICATE_ROW]]
+    assert [form.errors for form in formset.forms] == [{}, {"official": [DUPLICATE_ROW]}]
+    assert formset.non_form_errors() == []
     assert DUPLICATE_ROW in response.content.decode()
     assert db_snapshot() == before
 
@@ -195,8 +203,7 @@ def test_adding_an_existing_participant_to_a_meeting_is_refused(editor_client, d
 
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][0].formset
-    assert formset.non_form_errors() == [DUPLICATE_FORMSET]
-    assert [form.non_field_errors() for form in formset.forms] == [[], [], [DUPLICATE_ROW]]
+    assert [form.errors for form in formset.forms] == [{}, {}, {"official": [DUPLICATE_ROW]}]
     assert db_snapshot() == before
 
 
@@ -242,17 +249,18 @@ def test_meeting_page_lists_its_statements_with_links(editor_client):
 
 
 def test_article_page_lists_its_meetings_and_statements_with_links(editor_client):
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_SLUG)
 
     response = editor_client.get(admin_url(Article, "change", article.pk))
 
-    meetings, statements = response.context["inline_admin_formsets"]
+    meetings, statements, mentions = response.context["inline_admin_formsets"]
     reported = Meeting.articles.through.objects.filter(article=article).order_by("pk")
     assert [form.instance.meeting_id for form in meetings.formset.forms] == [
         link.meeting_id for link in reported
     ]
     assert len(meetings.formset.forms) == 4
     assert len(statements.formset.forms) == article.statements.count() == 40
+    assert len(mentions.formset.forms) == article.mentions.count()
     html = response.content.decode()
     for meeting in article.meetings.all():
         assert f'href="{admin_url(Meeting, "change", meeting.pk)}"' in html
@@ -292,19 +300,27 @@ def test_statement_list_query_count_does_not_grow_with_rows(editor_client):
 
 
 def test_statement_form_shows_the_computed_span_read_only(editor_client):
-    statement = Statement.objects.get(position=1)
+    statement = Statement.objects.get(article__slug=SEED_SLUG, position=1)
 
     response = editor_client.get(admin_url(Statement, "change", statement.pk))
 
     form = response.context["adminform"].form
-    assert set(form.fields) == {"article", "speaker", "meeting", "kind", "text", "topics", "date", "position"}
+    assert set(form.fields) == {
+        "article", "kind", "text", "occurrence", "topics", "speaker", "attribution", "attribution_text",
+        "attribution_occurrence", "meeting", "meeting_relation", "date", "date_precision", "date_as_reported",
+    }  # fmt: skip
     fields = [field for fieldset in response.context["adminform"] for line in fieldset for field in line]
-    assert {field.field["field"] for field in fields if field.is_readonly} == {"start", "end", "in_context"}
+    assert {field.field["field"] for field in fields if field.is_readonly} == {
+        "position",
+        "start",
+        "end",
+        "in_context",
+    }
     assert f"<mark>{statement.text}</mark>" in response.content.decode()
 
 
 def test_misquoted_statement_is_refused_with_an_error_on_text(editor_client, db_snapshot):
-    statement = Statement.objects.get(position=1)
+    statement = Statement.objects.get(article__slug=SEED_SLUG, position=1)
     data = form_data(editor_client.get(admin_url(Statement, "change", statement.pk)))
     data["text"] = statement.text.replace("great leadership", "strong leadership")
     before = db_snapshot()
@@ -313,7 +329,11 @@ def test_misquoted_statement_is_refused_with_an_error_on_text(editor_client, db_
 
     assert response.status_code == 200
     form = response.context["adminform"].form
-    expected = NOT_VERBATIM.format("The Secretary General thanked the United States for its str…")
+    expected = NOT_VERBATIM.format(
+        "The Secretary General thanked the United States for its strong leader…",
+        "The body has its first 56 characters (up to “he United States for its ”), then “g” (U+0067 "
+        "LATIN SMALL LETTER G) where the text has “s” (U+0073 LATIN SMALL LETTER S). ",
+    )
     assert form.errors == {"text": [expected]}
     assert "errors field-text" in response.content.decode()
     assert db_snapshot() == before
@@ -322,7 +342,7 @@ def test_misquoted_statement_is_refused_with_an_error_on_text(editor_client, db_
 def test_new_misquoted_statement_is_refused_and_nothing_is_saved(editor_client, db_snapshot):
     data = form_data(editor_client.get(admin_url(Statement, "add")))
     data |= {
-        "article": str(Article.objects.get().pk),
+        "article": str(Article.objects.get(slug=SEED_SLUG).pk),
         "speaker": str(Official.objects.get(slug="antony-blinken").pk),
         "kind": Statement.Kind.QUOTE,
         "text": "NATO is stronger than ever.",
@@ -333,13 +353,13 @@ def test_new_misquoted_statement_is_refused_and_nothing_is_saved(editor_client, 
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "text": [NOT_VERBATIM.format("NATO is stronger than ever.")]
+        "text": [NOT_VERBATIM.format("NATO is stronger than ever.", "")]
     }
     assert db_snapshot() == before
 
 
 def test_editor_adds_a_verbatim_statement_and_its_span_is_computed(editor_client, editor):
-    article = Article.objects.get()
+    article = Article.objects.get(slug=SEED_SLUG)
     meeting = Meeting.objects.get(slug="stoltenberg-blinken-meeting-2022-06-01")
     text = "They also discussed NATO’s Open Door policy."
     data = form_data(editor_client.get(admin_url(Statement, "add")))
@@ -356,12 +376,14 @@ def test_editor_adds_a_verbatim_statement_and_its_span_is_computed(editor_client
     assert response.status_code == 302, response.context["adminform"].form.errors
     statement = Statement.objects.get(article=article, text=text)
     assert article.body[statement.start : statement.end] == text
-    assert (statement.position, statement.date) == (41, meeting.date)
+    assert statement.date == meeting.date
+    # Numbered where it stands: after the statements before it in the body.
+    assert statement.position == article.statements.filter(start__lt=statement.start).count() + 1
     assert statement.history.get().history_user == editor
 
 
 def test_statement_history_page_shows_the_editors_change(editor_client, editor):
-    statement = Statement.objects.get(position=1)
+    statement = Statement.objects.get(article__slug=SEED_SLUG, position=1)
     data = form_data(editor_client.get(admin_url(Statement, "change", statement.pk)))
     data["kind"] = Statement.Kind.QUOTE
     assert editor_client.post(admin_url(Statement, "change", statement.pk), data).status_code == 302
@@ -385,7 +407,18 @@ def test_editors_group_has_exactly_add_change_and_view_on_briefing_models():
 
     assert {(p.content_type.app_label, p.codename) for p in permissions} == {
         ("briefing", f"{action}_{model}")
-        for model in ["organization", "official", "article", "topic", "meeting", "participation", "statement"]
+        for model in [
+            "organization",
+            "official",
+            "post",
+            "membership",
+            "article",
+            "mention",
+            "topic",
+            "meeting",
+            "participation",
+            "statement",
+        ]
         for action in ["add", "change", "view"]
     }
 

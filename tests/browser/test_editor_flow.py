@@ -88,7 +88,9 @@ def test_editor_adds_a_meeting_and_a_verbatim_statement_then_finds_the_meeting_i
         page.click("input[name=_save]")
         expect(page.locator(".errornote")).to_be_visible()
         expect(page.locator(".field-text .errorlist")).to_have_text(
-            f"This text does not occur verbatim in the article body: “{MISQUOTE}”. "
+            f"This text does not occur verbatim in the article body: “{MISQUOTE}”. The body has its first "
+            "27 characters (up to “ey also discussed NATO’s ”), then “O” (U+004F LATIN CAPITAL LETTER O) "
+            "where the text has “o” (U+006F LATIN SMALL LETTER O). "
             "Quote it exactly as published (same quotes, dashes and spaces)."
         )
         steps.shot("misquote-refused")
@@ -102,7 +104,8 @@ def test_editor_adds_a_meeting_and_a_verbatim_statement_then_finds_the_meeting_i
         expect(page.locator("#change-history")).to_contain_text(USERNAME)
         steps.shot("statement-history")
 
-        response = page.goto(f"{base}{reverse('meeting-list')}?search=phone+call+Madrid")
+        # `format=json`: a browser opening an API address is otherwise sent to the reader's page.
+        response = page.goto(f"{base}{reverse('meeting-list')}?search=phone+call+Madrid&format=json")
         assert response.status == 200
         found = response.json()["results"]
         steps.shot("meeting-in-api")

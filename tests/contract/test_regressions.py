@@ -152,20 +152,6 @@ def test_meeting_patch_with_a_participant_missing_its_official_is_a_400_problem(
     assert [(e["field"], e["code"]) for e in body["errors"]] == [("participants.0.official", "required")]
 
 
-def test_statement_after_the_highest_position_is_a_400_problem_not_a_500(superuser):
-    # The next free position after the documented maximum does not fit the column (PostgreSQL).
-    highest = openapi()["components"]["schemas"]["StatementRequest"]["properties"]["position"]["maximum"]
-    assert (
-        superuser.post(reverse("statement-list"), new_statement(position=highest), format="json").status_code
-        == 201
-    )
-
-    response = superuser.post(reverse("statement-list"), new_statement(), format="json")
-
-    body = assert_problem(response, 400, "validation_error", "statements_create")
-    assert [e["field"] for e in body["errors"]] == ["position"]
-
-
 def test_meeting_slug_with_a_nul_character_is_a_404_problem(api):
     # PostgreSQL refuses NUL in text parameters; the lookup must not reach it as a query.
     response = api.get("/meetings/pentagon%00/")

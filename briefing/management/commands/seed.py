@@ -1,7 +1,8 @@
-"""``manage.py seed``: import every article fixture, each file atomically."""
+"""``manage.py seed``: import every article fixture, each file atomically, never over editors' work."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from briefing.fixture_input import display
 from briefing.services import FixtureError, article_import, fixture_paths
 
 
@@ -10,7 +11,8 @@ class Command(BaseCommand):
 
     help = (
         "Import article fixtures. Each file is validated (JSON Schema, references, dates, "
-        "verbatim quotes) and imported in one transaction; importing again changes nothing."
+        "verbatim quotes) and imported in one transaction. Importing again changes nothing; "
+        "what editors have added, changed or deleted since is kept, and listed as kept."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +23,12 @@ class Command(BaseCommand):
         paths = paths or fixture_paths()
         if not paths:
             raise CommandError("No article fixtures found.")
-        for path in paths:
+        for number, path in enumerate(paths, start=1):
             try:
                 report = article_import(path=path, dry_run=check)
             except FixtureError as exc:
-                raise CommandError(str(exc)) from exc
+                # The message quotes the fixture (a slug, a misquoted text): never raw to a terminal.
+                raise CommandError(display(str(exc))) from exc
             prefix = "valid: " if check else ""
-            self.stdout.write(self.style.SUCCESS(f"{prefix}{report}"))
+            progress = f"[{number}/{len(paths)}] " if len(paths) > 1 else ""
+            self.stdout.write(self.style.SUCCESS(display(f"{progress}{prefix}{report}")))

@@ -1,21 +1,29 @@
 """The Django admin: where editors curate briefing data.
 
 Every model keeps its change history (who, when, what changed) through ``SimpleHistoryAdmin``.
-The admin adds no rules of its own: forms validate through the models' ``full_clean()``, so
-the verbatim check on statements and the once-per-meeting rule on participants read the same
-here as in the importer and the API.
+The admin adds no rules of its own: every save goes through ``briefing.services`` (the same
+writes as the importer's and the API's), and the forms show the services' refusals — a
+statement not verbatim or ambiguous, a body that would lose a statement, an official listed
+twice — on the field at fault.
 """
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from briefing import rules
+from briefing import rules, services
+from briefing.admin.base import ADMIN_REASON, ReadOnlyInline, ServiceAdmin, change_link
+from briefing.admin.forms import (
+    ArticleAdminForm,
+    MeetingAdminForm,
+    OfficialAdminForm,
+    ParticipationFormSet,
+    StatementAdminForm,
+)
+from briefing.admin.mentions import MentionInline
+from briefing.admin.posts import MembershipInline
 from briefing.models import (
     Article,
     Meeting,
@@ -33,29 +41,6 @@ admin.site.index_title = "Curate the briefing data"
 
 # Characters of article body shown either side of a statement's span.
 CONTEXT_CHARS = 160
-
-
-def change_link(obj, text: str) -> str:
-    """An HTML link to ``obj``'s admin change page, reading ``text``."""
-    opts = obj._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, text)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """A tabular inline that lists related rows, each edited on its own page."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class StatementInline(ReadOnlyInline):
@@ -99,27 +84,13 @@ class ArticleMeetingInline(ReadOnlyInline):
         return link.meeting.get_kind_display()
 
 
-class ParticipationFormSet(BaseInlineFormSet):
-    """A meeting's participants; an official listed twice is refused on the repeated row."""
-
-    def get_form_error(self) -> str:
-        # The rule's own wording (the model constraint's message), shown on the repeated row.
-        constraint = next(c for c in Participation._meta.constraints if c.name.endswith("_once_per_meeting"))
-        return constraint.violation_error_message
-
-    def get_unique_error_message(self, unique_check) -> str:
-        if "official" not in unique_check:
-            return super().get_unique_error_message(unique_check)
-        return "An official is listed more than once among the participants; keep one row each."
-
-
 class ParticipationInline(admin.TabularInline):
     """A meeting's participants, with the role each held at the time and their display order."""
 
     model = Participation
     formset = ParticipationFormSet
-    fields = ["official", "role", "position"]
-    autocomplete_fields = ["official"]
+    fields = ["official", "role", "post", "position"]
+    autocomplete_fields = ["official", "post"]
 
     def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
         # A new meeting has at least two participants; an existing one lists its own.
@@ -127,7 +98,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(ServiceAdmin):
     """Organizations officials belong to."""
 
     list_display = ["name", "abbreviation", "kind", "parent", "slug"]
@@ -139,19 +110,21 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(SimpleHistoryAdmin):
-    """Officials, with their current title and organization."""
+class OfficialAdmin(ServiceAdmin):
+    """Officials, with their current title and organization, and the posts they held when."""
 
+    form = OfficialAdminForm
+    inlines = [MembershipInline]
     list_display = ["name", "title", "organization", "slug"]
     list_select_related = ["organization"]
-    search_fields = ["name", "title", "slug"]
+    search_fields = ["name", "aliases", "title", "slug"]
     list_filter = [("organization", admin.RelatedOnlyFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organization"]
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(ServiceAdmin):
     """The topic hierarchy."""
 
     list_display = ["name", "parent", "slug"]
@@ -163,20 +136,29 @@ class TopicAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
-    """Source articles; the page lists the meetings and statements taken from each."""
+class ArticleAdmin(ServiceAdmin):
+    """Source articles; the page lists the meetings and statements taken from each.
 
+    A changed body moves every statement's span with it, or is refused naming the statements
+    it would lose (``services.article_save``).
+    """
+
+    form = ArticleAdminForm
     list_display = ["title", "publisher", "published_on", "statement_count"]
-    search_fields = ["title", "publisher", "slug"]
-    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "original_source", "slug"]
+    list_filter = ["publisher", "original_source"]
     date_hierarchy = "published_on"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ArticleMeetingInline, StatementInline]
-    # Django 6 makes https the default for scheme-less URLs; editors get it now.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [ArticleMeetingInline, StatementInline, MentionInline]
+    # Django 6 makes https the default for scheme-less URLs; editors get it now. The body is
+    # stored as published: a form must not trim it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}, models.TextField: {"strip": False}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(statement_count=related_count(Statement, "article"))
+
+    def save_through(self, obj, links, form) -> None:
+        services.article_save(article=obj, reason=ADMIN_REASON)
 
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, article: Article) -> int:
@@ -184,12 +166,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
-    """Meetings, with their participants edited inline and their statements listed."""
+class MeetingAdmin(ServiceAdmin):
+    """Meetings, with their participants edited inline and their statements listed.
 
-    list_display = ["title", "date", "kind", "city", "participant_count"]
+    The meeting with its links, then its participant list, are written by the meetings
+    service: one official once, one history record per row written.
+    """
+
+    form = MeetingAdminForm
+    list_display = ["title", "date", "date_precision", "kind", "city", "participant_count"]
     search_fields = ["title", "summary", "location", "city", "slug", "participants__name"]
-    list_filter = ["kind", "city", ("topics", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind", "date_precision", "participants_complete", "city", ("topics", admin.RelatedOnlyFieldListFilter)
+    ]  # fmt: skip
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title", "date"]}
     autocomplete_fields = ["topics", "articles"]
@@ -207,9 +196,22 @@ class MeetingAdmin(SimpleHistoryAdmin):
     def participant_count(self, meeting: Meeting) -> int:
         return meeting.participant_count
 
+    def save_through(self, obj, links, form) -> None:
+        services.meeting_save(meeting=obj, reason=ADMIN_REASON, **links)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if not isinstance(formset, ParticipationFormSet):
+            return super().save_formset(request, form, formset, change)
+        services.meeting_participants_set(
+            meeting=form.instance, participants=formset.participants(), reason=ADMIN_REASON
+        )
+        # What the admin's change message reads (the history has each row's change).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(ServiceAdmin):
     """Participations one by one (a meeting's page edits them all at once)."""
 
     list_display = ["official", "role", "meeting", "position"]
@@ -219,45 +221,79 @@ class ParticipationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(SimpleHistoryAdmin):
-    """Statements; the text must be a verbatim span of the article, and the span is computed."""
+class StatementAdmin(ServiceAdmin):
+    """Statements; the text must be a verbatim span of the article, and the span is computed.
+
+    Written by the statements service, under the article's lock: the span is located (the
+    editor picks the occurrence when the text occurs more than once) and the article renumbered.
+    """
+
+    form = StatementAdminForm
 
     list_display = ["quote", "speaker_name", "meeting_title", "article_title", "kind", "date"]
     list_select_related = ["speaker", "meeting", "article"]
     search_fields = ["text", "speaker__name", "meeting__title", "article__title"]
     list_filter = [
         "kind",
+        "attribution",
         ("speaker", admin.RelatedOnlyFieldListFilter),
         ("article", admin.RelatedOnlyFieldListFilter),
     ]
     date_hierarchy = "date"
     autocomplete_fields = ["article", "speaker", "meeting", "topics"]
-    readonly_fields = ["start", "end", "in_context"]
+    readonly_fields = ["position", "start", "end", "in_context"]
+    # Verbatim: spaces at either end are part of the text the article must contain.
+    formfield_overrides = {models.TextField: {"strip": False}}
     fieldsets = [
-        (None, {"fields": ["article", "speaker", "meeting", "kind", "text", "topics"]}),
+        (None, {"fields": ["article", "kind", "text", "occurrence", "topics"]}),
+        (
+            "Who said it",
+            {
+                "fields": ["speaker", "attribution", "attribution_text", "attribution_occurrence"],
+                "description": "Leave the speaker empty, with attribution “not attributed”, when the "
+                "article does not say who spoke. The attributing words (“he added”) are optional.",
+            },
+        ),
+        (
+            "When and where",
+            {"fields": ["meeting", "meeting_relation", "date", "date_precision", "date_as_reported"]},
+        ),
         (
             "Place in the article",
             {
-                "fields": ["date", "position", "start", "end", "in_context"],
-                "description": "The span (start, end) is computed from the text when it is saved; "
-                "the date is the meeting's when there is a meeting.",
+                "fields": ["position", "start", "end", "in_context"],
+                "description": "The span (start, end) is located from the text when it is saved, and "
+                "the position follows it; a statement said at its meeting takes the meeting's date.",
             },
         ),
     ]
+
+    def save_through(self, obj, links, form) -> None:
+        services.statement_save(
+            statement=obj,
+            topics=links.get("topics"),
+            start=form.cleaned_data.get("occurrence"),
+            attribution_start=form.cleaned_data.get("attribution_occurrence"),
+            reason=ADMIN_REASON,
+        )
+
+    def delete_model(self, request, obj) -> None:
+        services.statement_delete(statement=obj, reason=ADMIN_REASON)
 
     @admin.display(description="text", ordering="text")
     def quote(self, statement: Statement) -> str:
         return rules.snippet(statement.text, 90)
 
-    @admin.display(description="speaker", ordering="speaker__name")
-    def speaker_name(self, statement: Statement) -> str:
-        return statement.speaker.name
+    @admin.display(description="speaker", ordering="speaker__name", empty_value="(not attributed)")
+    def speaker_name(self, statement: Statement) -> str | None:
+        return statement.speaker.name if statement.speaker_id else None
 
     @admin.display(description="meeting", ordering="meeting__date", empty_value="—")
     def meeting_title(self, statement: Statement) -> str | None:
-        return (
-            statement.meeting and f"{rules.snippet(statement.meeting.title, 50)} ({statement.meeting.date})"
-        )
+        if statement.meeting is None:
+            return None
+        when = statement.meeting.reported_date.iso() or "date unknown"
+        return f"{rules.snippet(statement.meeting.title, 50)} ({when})"
 
     @admin.display(description="article", ordering="article__title")
     def article_title(self, statement: Statement) -> str:

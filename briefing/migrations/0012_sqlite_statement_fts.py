@@ -22,6 +22,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefing", "0007_statement_stored_search_vector")]
+    dependencies = [("briefing", "0011_display_safe_text")]
 
     operations = [migrations.RunPython(install, uninstall)]
