@@ -50,16 +50,33 @@ class StrictFilterBackend(DjangoFilterBackend):
             )
         if getattr(view, "action", None) not in LIST_ACTIONS:
             return queryset
+        # Building a FilterSet (deep copies of its filters, a form) costs more than a page's
+        # queries; with no filter asked for, it would change nothing.
+        if filterset_class is None or not set(request.query_params) & set(filterset_class.base_filters):
+            return queryset
         return super().filter_queryset(request, queryset, view)
 
 
 class StableOrderingFilter(OrderingFilter):
     """`ordering` among the view's `ordering_fields`, ties broken by id; unknown values are a 400.
 
-    A full-text search orders by relevance unless the client asks for another order. A view's
-    `ordering_aliases` maps a public field to the annotation it sorts by (keyset pagination
-    needs a non-null sort key).
+    A full-text search orders by relevance unless the client asks for another order; relevance
+    ranks the newest `RANKED_MATCHES` matches (in the view's default order), which are then the
+    results. Ranking is the cost of a search: PostgreSQL computes `ts_rank` for every row it
+    ranks, and a common word matches tens of thousands (“security”: 33,524 of 200,000; ranking
+    them all took 60 ms of a 74 ms request); the newest thousand come from the date index in
+    about 2 ms. A view's `ordering_aliases` maps a public field to the annotation it sorts by
+    (keyset pagination needs a non-null sort key).
     """
+
+    RANKED_MATCHES = 1000
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if ordering and ordering[0] == "-search_rank":
+            newest = self.aliased(view, list(self.get_default_ordering(view) or []))
+            queryset = queryset.filter(pk__in=queryset.order_by(*newest).values("pk")[: self.RANKED_MATCHES])
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
@@ -78,6 +95,11 @@ class StableOrderingFilter(OrderingFilter):
             ordering = ["-search_rank"]
         else:
             ordering = list(self.get_default_ordering(view) or [])
+        return self.aliased(view, ordering)
+
+    @staticmethod
+    def aliased(view, ordering: list[str]) -> list[str]:
+        """``ordering`` with the view's aliases applied and ties broken by id."""
         aliases = getattr(view, "ordering_aliases", {})
         ordering = [
             ("-" if f.startswith("-") else "") + aliases.get(f.lstrip("-"), f.lstrip("-")) for f in ordering
@@ -290,7 +312,8 @@ class StatementFilterSet(SearchFilterSet):
         method="filter_search",
         help_text="Full-text search over the text in web-search syntax: words that must all occur, "
         '`"an exact phrase"`, `or` between alternatives, `-word` to exclude; English stemming, common '
-        "words ignored, the same on PostgreSQL and SQLite. Results by relevance unless `ordering` is given.",
+        "words ignored, the same on PostgreSQL and SQLite. Unless `ordering` is given, the results are "
+        "the 1,000 newest matches, best first; with `ordering`, every match in that order.",
     )
 
     class Meta:

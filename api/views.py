@@ -20,16 +20,25 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.serializers import ListSerializer
 
 from api import filters, idempotency, markdown, renderers, serializers
 from api.pagination import FacetedKeysetPagination, HistoryPagination
+from api.representation import Representation, represent
 from api.serializers import briefings as briefing_serializers
 from briefing import dossiers, history, services
 from briefing.facets import MEETING_FACETS, STATEMENT_FACETS
-from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
+from briefing.models import (
+    Article,
+    Meeting,
+    Official,
+    Organization,
+    Participation,
+    Statement,
+    Topic,
+    statement_sort_date,
+)
+from briefing.responses import mark_cacheable
 
-READ_ACTIONS = {"list", "retrieve"}
 # Rows of a CSV export serialized at a time (each batch costs the list's fixed queries).
 CSV_BATCH = 500
 WRITE_ACTIONS = {"create", "update", "partial_update"}
@@ -43,8 +52,18 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+def sort_keys(queryset) -> list[str]:
+    """The names a filtered queryset is ordered by: rows must hold them for the cursor position."""
+    return [term.lstrip("-") for term in queryset.query.order_by if isinstance(term, str)]
+
+
 class BriefingViewSet(viewsets.ModelViewSet):
-    """Shared behaviour: list/detail/write serializers, sparse fields, query shapes, ETags."""
+    """Shared behaviour: list/detail/write serializers, sparse fields, compiled reads, ETags.
+
+    Reads never run a serializer per object: lists and details are built by the compiled
+    representation of the serializer in use (api.representation), whose queries select exactly
+    the returned fields.
+    """
 
     # Slugs as the models allow them: anything else is a 404 from the router, never a query.
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
@@ -52,7 +71,7 @@ class BriefingViewSet(viewsets.ModelViewSet):
     detail_serializer_class: type | None = None
     write_serializer_class: type | None = None
 
-    # -- serializers and query shape -------------------------------------------------------------
+    # -- serializers and representations -----------------------------------------------------------
 
     def read_serializer_class(self, *, detail: bool = True):
         """The representation: the detail serializer for one object, the list one for lists."""
@@ -93,50 +112,27 @@ class BriefingViewSet(viewsets.ModelViewSet):
             wanted = [n for n in wanted if (n in names) == (param == "fields")]
         return wanted
 
-    def shaped(self, queryset, serializer_class, fields):
-        """``queryset`` with what ``fields`` of ``serializer_class`` need (see query_shape)."""
-        shape = serializer_class.query_shape
-        for name in fields:
-            if name in shape:
-                queryset = shape[name](queryset)
-        return queryset
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action in READ_ACTIONS:
-            serializer_class = self.get_serializer_class()
-            fields = self.wanted_fields()
-            if self.action == "list":
-                # A page serializer loads these itself (see api.serializers.read.PageSerializer).
-                fields = [
-                    name for name in fields if name not in getattr(serializer_class, "page_loaders", {})
-                ]
-            return self.shaped(queryset, serializer_class, fields)
-        return queryset
-
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if self.action in READ_ACTIONS:
-            target = serializer.child if isinstance(serializer, ListSerializer) else serializer
-            wanted = set(self.wanted_fields())
-            for name in [n for n in target.fields if n not in wanted]:
-                target.fields.pop(name)
-        return serializer
+    def represented(self, *, detail: bool) -> Representation:
+        """The compiled representation of the detail, or of a list item (api.representation)."""
+        return represent(self.read_serializer_class(detail=detail))
 
     def get_renderers(self):
         if self.action == "list":
             return [JSONRenderer(), renderers.CSVRenderer()]
         return super().get_renderers()
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            # Reads are the same for everyone: the shared response cache may keep them.
+            mark_cacheable(response)
+        return response
+
     # -- representations and ETags ---------------------------------------------------------------
 
     def representation(self, instance) -> dict:
         """The object's full detail representation, as GET returns it."""
-        serializer_class = self.read_serializer_class()
-        fields = list(serializer_class().fields)
-        fresh = self.shaped(super().get_queryset(), serializer_class, fields).get(pk=instance.pk)
-        self.load_details(fresh, serializer_class, fields)
-        return serializer_class(fresh, context=self.get_serializer_context()).data
+        return self.represented(detail=True).one(super().get_queryset().filter(pk=instance.pk), self.request)
 
     @staticmethod
     def etag(data: dict) -> str:
@@ -176,41 +172,36 @@ class BriefingViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == renderers.CSVRenderer.format:
             return self.csv_export()
-        return super().list(request, *args, **kwargs)
+        representation, names = self.represented(detail=False), self.wanted_fields()
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(representation.rows(queryset, names, keep=sort_keys(queryset)))
+        return self.get_paginated_response(representation.build(page, request, names))
 
     def csv_export(self) -> StreamingHttpResponse:
         """Every filtered row (not a page) as CSV, streamed in batches."""
-        rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=CSV_BATCH)
+        representation, names = self.represented(detail=False), self.wanted_fields()
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = representation.rows(queryset, names).iterator(chunk_size=CSV_BATCH)
 
         def items():
             while batch := list(islice(rows, CSV_BATCH)):
-                yield from self.get_serializer(batch, many=True).data
+                yield from representation.build(batch, self.request, names)
 
         response = StreamingHttpResponse(
-            renderers.csv_lines(self.wanted_fields(), items()), content_type="text/csv; charset=utf-8"
+            renderers.csv_lines(names, items()), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self.basename}s.csv"'
         return response
 
-    @staticmethod
-    def load_details(obj, serializer_class, fields) -> None:
-        """Attach the nested lists a detail shows only the latest of (see `detail_loaders`)."""
-        loaders = getattr(serializer_class, "detail_loaders", {})
-        for name in fields:
-            if name in loaders:
-                attribute, load = loaders[name]
-                setattr(obj, attribute, list(load(obj)))
-
-    def get_object(self):
-        obj = super().get_object()
-        if self.action == "retrieve":
-            self.load_details(obj, self.get_serializer_class(), self.wanted_fields())
-        return obj
-
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        data = self.represented(detail=True).one(queryset.filter(**lookup), request, self.wanted_fields())
+        if data is None:
+            raise exceptions.NotFound()
+        response = Response(data)
         if not {"fields", "omit"} & set(request.query_params):
-            response["ETag"] = self.etag(response.data)
+            response["ETag"] = self.etag(data)
         return response
 
     # Each write and its answer commit together (api.idempotency.run): a committed write is never
@@ -346,7 +337,7 @@ class MeetingViewSet(BriefingViewSet):
 class StatementViewSet(BriefingViewSet):
     """Statements: who said what, verbatim, with its span in the source article."""
 
-    queryset = Statement.objects.annotate(sort_date=Coalesce("date", Value(datetime.date.min)))
+    queryset = Statement.objects.annotate(sort_date=statement_sort_date())
     lookup_value_regex = r"[0-9]+"
     write_serializer_class = serializers.StatementWriteSerializer
     serializer_class = serializers.StatementSerializer

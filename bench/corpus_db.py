@@ -1,6 +1,6 @@
 """The benchmark's own PostgreSQL database per corpus size, built once and reused.
 
-``ensure_corpus`` creates ``briefing_bench_<size>``, migrates it, generates the synthetic corpus
+``ensure_corpus`` creates ``briefing_bench_<size>`` (or ``<prefix>_<size>``), migrates it, generates the synthetic corpus
 (``manage.py generate_corpus``), imports the real article fixtures (``manage.py seed``) and
 runs ``VACUUM ANALYZE``, as a fresh deployment would hold them. It records what it built in a
 ``bench_corpus`` table of that database, and reuses the database on the next run when the
@@ -27,9 +27,12 @@ SOURCES = (
 )
 
 
-def database_name(size: str) -> str:
-    """The bench database of a corpus size."""
-    return f"briefing_bench_{size}"
+DEFAULT_PREFIX = "briefing_bench"
+
+
+def database_name(size: str, prefix: str = DEFAULT_PREFIX) -> str:
+    """The bench database of a corpus size (``prefix`` lets engineers sharing a server keep apart)."""
+    return f"{prefix}_{size}"
 
 
 def fingerprint() -> str:
@@ -42,9 +45,11 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def ensure_corpus(*, size: str, seed: int, rebuild: bool, server_url: str, env: dict[str, str]) -> dict:
-    """Make sure ``briefing_bench_<size>`` holds the corpus; return what was done and how long it took."""
-    name = database_name(size)
+def ensure_corpus(
+    *, size: str, seed: int, rebuild: bool, server_url: str, env: dict[str, str], prefix: str = DEFAULT_PREFIX
+) -> dict:
+    """Make sure ``<prefix>_<size>`` holds the corpus; return what was done and how long it took."""
+    name = database_name(size, prefix)
     url = f"{server_url}/{name}"
     wanted = {"size": size, "seed": seed, "fingerprint": fingerprint()}
     env = {**env, "DATABASE_URL": url, "DB_STATEMENT_TIMEOUT_MS": "0"}

@@ -6,7 +6,9 @@ from bench.workloads import Workload
 
 TARGET_RAW_RATIO = 0.6
 TARGET_DEEP_RATIO = 1.5
-TARGET_SEARCH_P99_MS = 100.0
+TARGET_SEARCH_P99_MS = {"large": 100.0, "xlarge": 200.0}
+TARGET_OFFICIAL_P99_MS = 100.0
+TARGET_WARM_LIMIT_RATIO = 0.5
 TARGET_XLARGE_P99_RATIO = 2.0
 TARGET_RSS_GROWTH = 0.10
 
@@ -43,8 +45,11 @@ def table_rows(workloads: list[Workload], results: dict) -> list[dict]:
                     "rps_rounds": [round(r["rps"], 1) for r in runs[name]],
                     "p50_ms": _round(median_of(runs[name], "p50_ms"), 2),
                     "p99_ms": _round(median_of(runs[name], "p99_ms"), 2),
-                    # api@large serves another database: a ratio to this one's raw means nothing.
-                    "x_raw": round(rps / raw, 3) if raw and "@" not in name else None,
+                    # api@large serves another database: a ratio to this one's raw means nothing;
+                    # a warm answer is compared with the ceiling only, never with the cold raw.
+                    "x_raw": round(rps / raw, 3)
+                    if raw and "@" not in name and not name.startswith("api-warm")
+                    else None,
                     "x_limit": round(rps / limit, 4) if limit and "@" not in name else None,
                     "sql": sql,
                     "pings": probe_row.get("pings") if name == "api" else None,
@@ -77,7 +82,7 @@ def targets(results: dict) -> list[dict]:
         api, raw = row[(name, "api")], row[(name, "raw")]
         found.append(
             {
-                "target": f"{name}: api ≥ {TARGET_RAW_RATIO}× raw req/s",
+                "target": f"{name} (cold): api ≥ {TARGET_RAW_RATIO}× raw req/s",
                 "figure": f"{api['x_raw']:.2f}× ({api['rps']:.0f} vs {raw['rps']:.0f} req/s)",
                 "met": api["x_raw"] >= TARGET_RAW_RATIO,
             }
@@ -96,16 +101,30 @@ def targets(results: dict) -> list[dict]:
                 "met": _at_most(p50_ratio, TARGET_DEEP_RATIO),
             }
         )
-    if "search" in required:
-        search = row[("search", "api")]
+    bounds = [("search", TARGET_SEARCH_P99_MS[results["size"]]), ("official-top", TARGET_OFFICIAL_P99_MS)]
+    for name, bound in bounds:
+        if name not in required or (name, "api") not in row:
+            continue
+        cold = row[(name, "api")]
         found.append(
             {
-                "target": f"search p99 < {TARGET_SEARCH_P99_MS:.0f} ms",
-                "figure": f"p99 {_fmt(search['p99_ms'])} ms (p50 {_fmt(search['p50_ms'])} ms, "
-                f"{search['rps']:.1f} req/s)",
-                "met": search["p99_ms"] is not None and search["p99_ms"] < TARGET_SEARCH_P99_MS,
+                "target": f"{name} (cold) p99 < {bound:.0f} ms",
+                "figure": f"p99 {_fmt(cold['p99_ms'])} ms (p50 {_fmt(cold['p50_ms'])} ms, {cold['rps']:.1f} req/s)",
+                "met": cold["p99_ms"] is not None and cold["p99_ms"] < bound,
             }
         )
+    for name in ("list", "filter"):
+        for contender in ("api-warm-local", "api-warm-redis"):
+            if (name, contender) not in row or (name, "limit") not in row:
+                continue
+            warm, limit = row[(name, contender)], row[(name, "limit")]
+            found.append(
+                {
+                    "target": f"{name} (warm): {contender} ≥ {TARGET_WARM_LIMIT_RATIO}× limit req/s",
+                    "figure": f"{warm['x_limit']:.2f}× ({warm['rps']:.0f} vs {limit['rps']:.0f} req/s)",
+                    "met": warm["x_limit"] >= TARGET_WARM_LIMIT_RATIO,
+                }
+            )
     if ("list", "api@large") in row:
         for name in ("list", "filter"):
             big, small = row[(name, "api")]["p99_ms"], row[(name, "api@large")]["p99_ms"]

@@ -41,6 +41,13 @@ def _ratio(value) -> str:
     return f"{value:.3f}" if value < 0.1 else f"{value:.2f}"
 
 
+def _load_during(results: dict) -> str:
+    """The range of the 1-minute load average measured after each timed run."""
+    loads = [run["load"] for runs in results.get("runs", {}).values() for rounds in runs.values()
+             for run in rounds if "load" in run]  # fmt: skip
+    return f", between {min(loads)} and {max(loads)} after the timed runs" if loads else ""
+
+
 def summary(results: dict) -> str:
     """A short plain-text summary for the console."""
     lines = [f"{'workload':<13}{'contender':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× raw':>7}"]
@@ -86,8 +93,8 @@ def render(results: dict) -> str:
         f"- **Machine:** {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory_gib']} GiB RAM, "
         f"Linux {machine['kernel']}, shared by the servers, PostgreSQL and wrk; load average "
         f"{machine['load_average_at_start'][0]} at the start and "
-        f"{machine.get('load_average_at_end', ['?'])[0]} at the end. Read ratios within a run, not "
-        "absolute figures.",
+        f"{machine.get('load_average_at_end', ['?'])[0]} at the end{_load_during(results)}. Read ratios "
+        "within a run, not absolute figures.",
         f"- **Versions:** {versions}.",
         f"- **Load:** `{results['load']['wrk']}` with `Host: {results['load']['host_header']}`, after a "
         f"{results['load']['warmup_seconds']:g} s warm-up, {results['load']['rounds']} rounds alternating "
@@ -127,6 +134,17 @@ def render(results: dict) -> str:
             f"{_number(row['p99_ms'])} | {_ratio(row['x_raw'])} | {_ratio(row['x_limit'])} | {sql} | "
             f"{_number(row['bytes'])} | {same} | {row['errors']} |"
         )
+    out += [
+        "",
+        "*api* is the API **cold**: its response cache off (`RESPONSE_CACHE=false`), so every request "
+        "does all of its work. *api-warm-local* and *api-warm-redis* are the same API **warm**, with "
+        "the response cache on, answering the same request over and over (every request after the "
+        "first is a hit): *local* keeps answers in each worker's memory and the data version in a "
+        "file (one host), *redis* in Redis"
+        + (f" (`{results['cache']['redis']}`)" if results.get("cache", {}).get("redis") else "")
+        + ", reading the version there on every request (any number of hosts). Warm rows are "
+        "compared with the ceiling (*limit*) only.",
+    ]
     out += ["", "Workloads:", ""]
     out += [f"- **{name}**: {w['title']}: `{w['path']}`" for name, w in titles.items()]
     out += [

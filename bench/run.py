@@ -45,7 +45,15 @@ import psycopg
 from bench import corpus_db, load, report
 from bench.figures import table_rows, targets
 from bench.servers import Server, Servers, rss_kib
-from bench.workloads import CheckFailed, Workload, check, check_limit, define_workloads, give_up
+from bench.workloads import (
+    CheckFailed,
+    Workload,
+    check,
+    check_limit,
+    define_workloads,
+    give_up,
+    warm_contenders,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "bench"
@@ -54,7 +62,7 @@ DOC = ROOT / "docs" / "performance.md"
 # Variables the project reads that the caller's shell must not leak into the servers.
 PROJECT_VARIABLES = (
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE",
-    "CACHE_URL", "DB_CONN_MAX_AGE", "DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT_MS", "PORT",
+    "CACHE_URL", "DB_CONN_MAX_AGE", "DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT_MS", "DB_PARALLEL_WORKERS", "DB_RANDOM_PAGE_COST", "PORT",
     "GUNICORN_HOST", "GUNICORN_WORKERS", "GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER",
     "THROTTLE_ANON", "THROTTLE_USER", "REDIS_URL", "ENV_FILE",
 )  # fmt: skip
@@ -108,6 +116,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--server-url", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server (no database)."
     )
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="Redis for a second warm contender, api-warm-redis (e.g. redis://127.0.0.1:6379/1); "
+        "api-warm-local keeps answers in each worker's memory either way.",
+    )
+    parser.add_argument(
+        "--database-prefix",
+        default=corpus_db.DEFAULT_PREFIX,
+        help="Name prefix of the bench databases (default briefing_bench: briefing_bench_large, …); "
+        "engineers sharing a PostgreSQL server each use their own.",
+    )
     parser.add_argument("--results", type=Path, help="Results file (default bench/results/<size>.json).")
     parser.add_argument(
         "--quick", action="store_true", help="Smoke run: 5 s runs, 1 round, 2,000-request memory run."
@@ -144,8 +164,17 @@ def production_env(database_url: str) -> dict[str, str]:
         # measured with it on, most answers would be 429s (and it costs a cache round trip).
         THROTTLE_ANON="off",
         THROTTLE_USER="off",
+        # Cold: every request does all of its work. The warm contender turns the cache on.
+        RESPONSE_CACHE="false",
     )
     return env
+
+
+def warm_env(env: dict[str, str], redis_url: str) -> dict[str, str]:
+    """``env`` with the response cache on: in Redis when ``redis_url`` is given, else in each
+    worker's memory with the data version in a file."""
+    shared = {"REDIS_URL": redis_url} if redis_url else {"DATA_VERSION_FILE": str(WORK / "data-version")}
+    return {**env, "RESPONSE_CACHE": "true", **shared}
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -157,13 +186,23 @@ def run(args: argparse.Namespace) -> dict:
     print(f"[1/6] Corpus database ({args.size})", flush=True)
     base_env = production_env("")
     corpus = corpus_db.ensure_corpus(
-        size=args.size, seed=args.seed, rebuild=args.rebuild, server_url=args.server_url, env=base_env
+        size=args.size,
+        seed=args.seed,
+        rebuild=args.rebuild,
+        server_url=args.server_url,
+        env=base_env,
+        prefix=args.database_prefix,
     )
     reference = None
     if args.size != "large":
         # The xlarge target compares with large, measured in the same run.
         reference = corpus_db.ensure_corpus(
-            size="large", seed=args.seed, rebuild=False, server_url=args.server_url, env=base_env
+            size="large",
+            seed=args.seed,
+            rebuild=False,
+            server_url=args.server_url,
+            env=base_env,
+            prefix=args.database_prefix,
         )
     facts = corpus_db.pick_parameters(
         corpus["url"], official=args.official, topic=args.topic, search=args.search
@@ -171,7 +210,11 @@ def run(args: argparse.Namespace) -> dict:
     api_env = production_env(corpus["url"])
     workloads = define_workloads(args, facts, compare_large=reference is not None)
     # The deep-page and search targets are for the large corpus; on xlarge only the lists count.
-    required = {"list", "filter", "deep", "search"} if args.size == "large" else {"list", "filter"}
+    required = (
+        {"list", "filter", "deep", "search", "official-top"}
+        if args.size == "large"
+        else {"list", "filter", "search"}
+    )
     for workload in workloads:
         workload.required = workload.name in required
 
@@ -189,11 +232,21 @@ def run(args: argparse.Namespace) -> dict:
             "host_header": load.HOST_HEADER,
         },
         "corpus": {**corpus, **facts, "official": args.official, "topic": args.topic, "search": args.search},
+        "cache": {"redis": args.redis_url},
     }
     with Servers(logs) as servers:
         print("[2/6] Servers", flush=True)
         contenders: dict[str, Server] = {
             "api": servers.start("api", "briefing.wsgi:application", api_env, ready_path="/healthz/"),
+            **{
+                name: servers.start(
+                    name,
+                    "briefing.wsgi:application",
+                    warm_env(api_env, args.redis_url if name.endswith("redis") else ""),
+                    ready_path="/healthz/",
+                )
+                for name in warm_contenders(args)
+            },
             "raw": servers.start(
                 "raw", "bench.raw_app:application", api_env, ready_path="/meetings/?page_size=1"
             ),
@@ -299,7 +352,8 @@ def _timed_rounds(args, workloads, contenders, queries_running) -> dict:
                 load.pause()
                 result = load.wrk(url, args.duration)
                 drained = server.wait_idle(queries_running)
-                runs[workload.name][name].append(result.as_dict())
+                # How busy the shared machine was (the 1-minute load average after the run).
+                runs[workload.name][name].append({**result.as_dict(), "load": round(os.getloadavg()[0], 2)})
                 if result.non_2xx:
                     give_up(
                         workload,

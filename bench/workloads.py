@@ -3,8 +3,8 @@
 A workload is one timed request and the contenders that serve it. Before anything is timed,
 ``check`` fetches each one from every contender with the same ``Host`` header: the API's and
 raw's ``results`` must be equal (parsed JSON: same keys, order, nested order, URLs), page 200
-reached through each one's own ``next`` links too, and the limit server must answer the API's
-very bytes. A workload no target depends on may fail (say, a 503 on xlarge) and is left out.
+reached through each one's own ``next`` links too, the API with its response cache on must
+answer what it answers cold, and the limit server must answer the API's very bytes. A workload no target depends on may fail (say, a 503 on xlarge) and is left out.
 """
 
 import argparse
@@ -40,8 +40,14 @@ class Workload:
 
 
 def define_workloads(args: argparse.Namespace, facts: dict, compare_large: bool) -> list[Workload]:
-    """The timed requests; raw and limit serve only the meetings lists (the ratio targets)."""
-    lists = ["api", "raw", "limit"] + (["api@large"] if compare_large else [])
+    """The timed requests; raw and limit serve only the meetings lists (the ratio targets).
+
+    ``api`` is the API with its response cache off (cold: every request does all the work);
+    ``api-warm-local`` (and ``api-warm-redis`` with ``--redis-url``) the same API with the cache
+    on, answering the same request over and over.
+    """
+    warm = warm_contenders(args)
+    lists = ["api", *warm, "raw", "limit"] + (["api@large"] if compare_large else [])
     filtered = f"/meetings/?page_size={PAGE_SIZE}&official={args.official}&topic={args.topic}"
     return [
         Workload("list", f"meetings, first page of {PAGE_SIZE}", f"/meetings/?page_size={PAGE_SIZE}", lists),
@@ -57,7 +63,7 @@ def define_workloads(args: argparse.Namespace, facts: dict, compare_large: bool)
             "search",
             f"statements matching “{args.search}” ({facts['search_matches']:,} matches), page of 20",
             f"/statements/?search={args.search}&page_size=20",
-            ["api"],
+            ["api", *warm],
         ),
         Workload("statement", "a statement's detail", f"/statements/{facts['statement_id']}/", ["api"]),
         Workload(
@@ -73,6 +79,11 @@ def define_workloads(args: argparse.Namespace, facts: dict, compare_large: bool)
             ["api"],
         ),
     ]
+
+
+def warm_contenders(args: argparse.Namespace) -> list[str]:
+    """The API with its response cache on: in each worker's memory, and in Redis when given."""
+    return ["api-warm-local", *(["api-warm-redis"] if args.redis_url else [])]
 
 
 # -- checks ---------------------------------------------------------------------------------------
@@ -152,6 +163,8 @@ def check(
             if name == "raw":
                 same_results(body, other, f"{workload.name}, api vs raw")
                 workload.same = True
+            elif name.startswith("api-warm"):
+                same_results(body, other, f"{workload.name}, api vs {name}")
         agreed = " (api and raw agree)" if workload.same else ""
         print(f"  {workload.name}: {len(body):,} bytes{agreed}", flush=True)
     return {w.path: pages[w.path] for w in workloads if "limit" in w.contenders}

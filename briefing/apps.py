@@ -21,3 +21,7 @@ class BriefingConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_keep_sqlite_search_index, sender=self, dispatch_uid="briefing-sqlite-fts")
+        from briefing import cache
+
+        # Every write to the data advances the data version that response caches key by.
+        cache.connect()

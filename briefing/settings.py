@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Keeps answers for the response cache (briefing.responses), whose hits briefing.wsgi
+    # answers before Django; first, so that it keeps them as every other middleware left them.
+    "briefing.responses.ResponseCacheMiddleware",
     # First: nothing may read a body before it is known to be whole.
     "api.middleware.LengthRequiredMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -258,9 +261,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A runaway query is cancelled (and answered 503 by api.middleware) well before gunicorn's
     # worker timeout would kill the worker.
     _statement_timeout = env.int("DB_STATEMENT_TIMEOUT_MS", default=5000)
+    # No parallel workers by default: the API's paged reads are planned without them anyway, and
+    # on a small, busy server the cores they would take are serving other requests.
+    _parallel_workers = env.int("DB_PARALLEL_WORKERS", default=0)
+    # The working set of a briefing database fits in memory, where fetching a page by index
+    # costs about what reading the next one does; with PostgreSQL's default (4) it hashes a
+    # whole table of officials to join twenty statements to their speakers.
+    _random_page_cost = env.float("DB_RANDOM_PAGE_COST", default=1.1)
     _db_options = DATABASES["default"]["OPTIONS"]
     _db_options["options"] = " ".join(
-        filter(None, [_db_options.get("options"), f"-c statement_timeout={_statement_timeout}"])
+        filter(
+            None,
+            [
+                _db_options.get("options"),
+                f"-c statement_timeout={_statement_timeout}",
+                f"-c max_parallel_workers_per_gather={_parallel_workers}",
+                f"-c random_page_cost={_random_page_cost:g}",
+            ],
+        )
     )
 
 # Throttle counters live in a cache shared by every worker and instance (a per-process cache
@@ -274,6 +292,13 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "briefing_throttle_cache"}
     ),
 }
+# The response cache (briefing.responses): answers to GET kept under the data version (briefing.cache),
+# in Redis when REDIS_URL is set and in each worker's memory. Without Redis, the version lives in
+# DATA_VERSION_FILE (default: a file in the temporary directory named after the database).
+RESPONSE_CACHE = env.bool("RESPONSE_CACHE", default=True)
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=600)
+RESPONSE_CACHE_LOCAL_BYTES = env.int("RESPONSE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
+DATA_VERSION_FILE = env.str("DATA_VERSION_FILE", default="")
 # Requests per client and period (e.g. `300/min`); `off` disables a scope. Read on every request
 # (api.throttling), so a test can change them.
 API_THROTTLE_RATES = {

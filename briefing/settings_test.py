@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"briefing-test-{os.getpid()}.sqlite3")
     }
+# Tests share one database transaction per test, where commits (and so the data version) never
+# advance: the response cache has its own tests, which turn it on.
+RESPONSE_CACHE = False

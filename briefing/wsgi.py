@@ -1,5 +1,7 @@
 """WSGI entry point (gunicorn serves ``briefing.wsgi:application``; ``manage.py runserver`` too).
 
+Hits of the response cache are answered before Django (``briefing.responses.serve_cached``).
+
 Django reads ``CONTENT_LENGTH`` bytes of a request body, and none when the header is absent, as
 with ``Transfer-Encoding: chunked``. A server that has decoded such a body says so with
 ``wsgi.input_terminated`` (gunicorn does): ``application`` then reads the body and hands it on
@@ -37,4 +39,8 @@ class TerminatedInputApplication:
         return self.application(environ, start_response)
 
 
-application = TerminatedInputApplication(get_wsgi_application())
+django_application = TerminatedInputApplication(get_wsgi_application())
+
+from briefing.responses import serve_cached  # noqa: E402 (needs the settings loaded above)
+
+application = serve_cached(django_application)

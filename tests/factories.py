@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from briefing import services
-from briefing.models import Article, Meeting, Official, Participation, Statement, Topic
+from briefing.models import Article, Meeting, Official, Organization, Participation, Statement, Topic
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -64,3 +64,11 @@ def statement_for(article: Article, speaker: Official, meeting: Meeting | None =
         text=extra.pop("text", article.body.split(".")[0]), **extra,
     )  # fmt: skip
     return services.statement_save(statement=statement, topics=topics, start=start)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    slug = factory.Sequence(lambda n: f"synthetic-organization-{n}")
+    name = factory.Sequence(lambda n: f"Organization {n}")

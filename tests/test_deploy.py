@@ -120,7 +120,7 @@ def test_production_settings_read_their_environment_variables():
     assert values["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert values["DATABASES"]["default"]["OPTIONS"] == {
         "connect_timeout": 3,
-        "options": "-c statement_timeout=1500",
+        "options": "-c statement_timeout=1500 -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1",
     }
 
 

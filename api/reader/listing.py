@@ -114,6 +114,11 @@ def listing(
         if issubclass(backend_class, DjangoFilterBackend):
             backend_class = _with_kept_filterset(backend_class)
         queryset = backend_class().filter_queryset(drf_request, queryset, view)
+    if view.filterset is None:  # no filter asked for: the API skips building one, the page needs it
+        view.filterset = view.filterset_class(
+            drf_request.query_params, queryset=queryset, request=drf_request
+        )
+        view.filterset.is_valid()  # nothing to refuse: no filter was asked for
     counted = _facets(view, queryset, request.GET) if facets else []
     paginator = view.paginator
     items = list(paginator.paginate_queryset(shape(queryset), drf_request, view))

@@ -13,15 +13,20 @@ from rest_framework import serializers
 _PLACEHOLDER = "7306190428"
 
 
-def url_for(request, view_name: str, lookup_kwarg: str, value) -> str:
-    """The absolute URL of the `view_name` object whose lookup value is `value`."""
+def link_template(request, view_name: str, lookup_kwarg: str) -> tuple[str, str]:
+    """What comes before and after the lookup value in this request's absolute `view_name` URLs."""
     templates = request.__dict__.setdefault("_link_templates", {})
     template = templates.get(view_name)
     if template is None:
         url = request.build_absolute_uri(reverse(view_name, kwargs={lookup_kwarg: _PLACEHOLDER}))
         before, _, after = url.rpartition(_PLACEHOLDER)
         template = templates[view_name] = (before, after)
-    before, after = template
+    return template
+
+
+def url_for(request, view_name: str, lookup_kwarg: str, value) -> str:
+    """The absolute URL of the `view_name` object whose lookup value is `value`."""
+    before, after = link_template(request, view_name, lookup_kwarg)
     # Slugs are URL-safe by construction (SlugField) and ids are numbers: nothing to quote.
     return f"{before}{value}{after}"
 

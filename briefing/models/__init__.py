@@ -9,7 +9,7 @@ are owned by ``briefing.services``, which the importer, the admin and the API al
 from briefing.models.directory import Membership, Official, Organization, Post
 from briefing.models.imports import ImportRecord
 from briefing.models.meetings import Meeting, Participation, Topic
-from briefing.models.querysets import StoredSearchVector, related_count
+from briefing.models.querysets import StoredSearchVector, related_count, statement_sort_date
 from briefing.models.sources import Article, Mention, Statement
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "StoredSearchVector",
     "Topic",
     "related_count",
+    "statement_sort_date",
 ]

@@ -1,9 +1,10 @@
 """Querysets of the briefing models: the ways readers filter and search them."""
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
@@ -18,6 +19,11 @@ def related_count(model: type[models.Model], field: str) -> Coalesce:
     """
     counted = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
     return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")[:1]), 0)
+
+
+def statement_sort_date() -> Coalesce:
+    """A statement's date for sorting: undated statements sort as the oldest (and it is indexed)."""
+    return Coalesce("date", Value(datetime.date.min))
 
 
 class WordSearchQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from briefing import rules, validators
 from briefing.models.dating import ReportedDate
 from briefing.models.directory import Official
 from briefing.models.meetings import Meeting, Topic
-from briefing.models.querysets import ArticleQuerySet, StatementQuerySet
+from briefing.models.querysets import ArticleQuerySet, StatementQuerySet, statement_sort_date
 
 
 class Article(models.Model):
@@ -206,6 +206,11 @@ class Statement(ReportedDate):
         indexes = [
             models.Index(fields=["date", "id"], name="briefing_statement_date_id"),
             models.Index(fields=["speaker", "date"], name="briefing_statement_spk_date"),
+            # Newest first (read backwards): the statement list, and a speaker's latest.
+            models.Index(statement_sort_date(), models.F("id"), name="briefing_statement_sort_date"),
+            models.Index(
+                models.F("speaker"), statement_sort_date(), models.F("id"), name="briefing_statement_spk_sort"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -45,10 +45,13 @@ def test_each_replica_url_becomes_an_alias_with_the_primary_timeouts_and_a_short
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
-    assert databases["replica_1"]["OPTIONS"] == {"connect_timeout": 2, "options": "-c statement_timeout=1500"}
+    assert databases["replica_1"]["OPTIONS"] == {
+        "connect_timeout": 2,
+        "options": "-c statement_timeout=1500 -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1",
+    }
     assert databases["replica_2"]["OPTIONS"] == {
         "connect_timeout": 2,
-        "options": "-c statement_timeout=1500",
+        "options": "-c statement_timeout=1500 -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1",
         "sslmode": "require",
     }
     assert databases["replica_2"]["TEST"]["MIRROR"] == "default"
