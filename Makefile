@@ -36,8 +36,10 @@ $(ENV_FILE):
 	@echo "wrote $@: DEBUG=true and a new SECRET_KEY for this checkout"
 
 ## test: the whole suite, against whatever DATABASE_URL says (SQLite by default)
+# Each slow test gets a line as it starts and its duration (tests/progress.py); the 15 slowest
+# are listed at the end.
 test: $(VENV)/.dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -p tests.progress --durations=15 $(PYTEST_ARGS)
 
 ## lint: ruff's lint and format checks
 lint: $(VENV)/.dev

@@ -8,7 +8,7 @@ either side, ``-word`` (or ``-"a phrase"``) excludes; English stemming (``applyi
 * PostgreSQL: ``websearch_to_tsquery('english', …)`` over the stored ``search_vector`` column
   (migration 0007), ranked by ``ts_rank``.
 * SQLite: an FTS5 table over the statement text (``briefing_statement_fts``, kept in sync by
-  triggers; migration 0008) and ``parse_websearch`` translating the same syntax into an FTS5
+  triggers; migration 0012) and ``parse_websearch`` translating the same syntax into an FTS5
   MATCH expression, ranked by ``bm25``. Terms are stemmed by FTS5's Porter tokenizer and the
   query drops PostgreSQL's English stop words, so the documented examples find the same rows.
 
@@ -181,7 +181,7 @@ SQLITE_FTS_TRIGGERS = {f"{FTS_TABLE}_insert", f"{FTS_TABLE}_delete", f"{FTS_TABL
 def sqlite_fts_install(connection) -> bool:
     """Create the FTS5 table and its triggers where missing, and then index every statement.
 
-    Returns whether anything was missing. Idempotent: run by migration 0008 and after every
+    Returns whether anything was missing. Idempotent: run by migration 0012 and after every
     ``migrate`` (briefing.apps), because SQLite drops a table's triggers whenever Django remakes
     the table to alter it, and the index would silently fall behind the statements.
     """
@@ -217,7 +217,7 @@ def sqlite_fts_suspended(connection) -> Iterator[None]:
 
 
 def sqlite_fts_uninstall(connection) -> None:
-    """Drop the FTS5 table and its triggers (migration 0008 backwards)."""
+    """Drop the FTS5 table and its triggers (migration 0012 backwards)."""
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
