@@ -189,8 +189,8 @@ def render(results: dict) -> str:
             "",
             f"### Worker memory ({size})",
             "",
-            f"A separate API server with worker recycling off (`GUNICORN_MAX_REQUESTS=0`), warmed with 500 "
-            f"requests, then {memory['requests']:,} requests ({memory['errors']} errors) in "
+            f"A separate API server with worker recycling off (`GUNICORN_MAX_REQUESTS=0`), warmed with "
+            f"{memory.get('warm_requests', 500):,} requests, then {memory['requests']:,} requests ({memory['errors']} errors) in "
             f"{memory['seconds']:.0f} s cycling over {', '.join(f'`{p}`' for p in memory['paths'])}. "
             f"Worker RSS: {workers}; worst growth {memory['max_growth']:+.1%}."
             + (f" RSS every 10 s (MiB): {trend}." if trend else ""),

@@ -69,6 +69,8 @@ PROJECT_VARIABLES = (
 # The code whose speed is measured: what code_state() describes.
 MEASURED_CODE = ("api", "briefing", "gunicorn.conf.py")
 PACKAGES = ("Django", "djangorestframework", "psycopg", "orjson", "gunicorn")
+# Requests that warm the memory run's workers before the first reading.
+WARM_REQUESTS = 2_000
 # Throttle rates that mean "off" (api.throttling).
 OFF = {None, "", "off", "none"}
 
@@ -391,7 +393,9 @@ def memory_run(
     # The two detail pages of the most active official and the search are left out: at their
     # cost, 20,000 requests would not fit the time bound.
     paths = [w.path for w in workloads if w.name in {"list", "filter", "deep", "statement", "official"}]
-    load.wrk_bounded(server.base, paths, requests=500, max_seconds=60)
+    # Warmed until a worker's memory reaches its working size (about 1,000 requests each: the
+    # allocator's arenas grow by ~5 MiB over the first few thousand requests, then stay put).
+    load.wrk_bounded(server.base, paths, requests=WARM_REQUESTS, max_seconds=60)
     workers = server.worker_pids()
     before = {pid: rss_kib(pid) for pid in workers}
     samples = []
@@ -428,6 +432,7 @@ def memory_run(
         "samples_kib": [list(s.values()) for s in samples],
         "wanted": args.memory_requests,
         "max_growth": round(growth, 4),
+        "warm_requests": WARM_REQUESTS,
         "same_workers": same_workers,
     }
 

@@ -295,7 +295,9 @@ CACHES = {
 # The response cache (briefing.responses): answers to GET kept under the data version (briefing.cache),
 # in Redis when REDIS_URL is set and in each worker's memory. Without Redis, the version lives in
 # DATA_VERSION_FILE (default: a file in the temporary directory named after the database).
-RESPONSE_CACHE = env.bool("RESPONSE_CACHE", default=True)
+# Off by default without Redis outside development: the version file is one host's, and a
+# second instance would serve answers its writes made stale.
+RESPONSE_CACHE = env.bool("RESPONSE_CACHE", default=bool(REDIS_URL) or DEBUG)
 RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=600)
 RESPONSE_CACHE_LOCAL_BYTES = env.int("RESPONSE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 DATA_VERSION_FILE = env.str("DATA_VERSION_FILE", default="")

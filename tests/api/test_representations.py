@@ -202,3 +202,30 @@ def test_a_field_that_cannot_be_loaded_in_bulk_is_refused_by_name():
         RepresentationError, match=r"^ShoutingMeetingSerializer\.shout: a method field cannot"
     ):
         Representation(ShoutingMeetingSerializer)
+
+
+def test_the_system_check_names_a_representation_that_cannot_be_compiled():
+    import gc
+
+    from api.apps import representations_compile
+    from api.views import MeetingViewSet
+
+    class ShoutingMeetingSerializer(api_serializers.MeetingSerializer):
+        shout = serializers.SerializerMethodField()
+
+        class Meta(api_serializers.MeetingSerializer.Meta):
+            fields = [*api_serializers.MeetingSerializer.Meta.fields, "shout"]
+
+    assert representations_compile() == []
+    shouting = type(
+        "ShoutingMeetingViewSet", (MeetingViewSet.__base__,), {"serializer_class": ShoutingMeetingSerializer}
+    )
+    try:
+        [error] = representations_compile()
+        assert (error.id, error.obj) == ("api.E001", ShoutingMeetingSerializer)
+        assert error.msg.startswith(
+            "ShoutingMeetingSerializer.shout: a method field cannot be loaded in bulk"
+        )
+    finally:
+        del shouting
+        gc.collect()

@@ -240,3 +240,11 @@ def test_a_miss_goes_to_django(api, meeting):
 
     assert serve(responses.serve_cached(django), environ)[2] == b"from django"
     assert asked == [f"/meetings/{meeting.slug}/"]
+
+
+def test_hits_are_not_counted_against_an_anonymous_clients_rate(api, meeting, settings):
+    settings.API_THROTTLE_RATES = {"anon": "1/min", "user": "off"}
+    first = reverse("meeting-detail", args=[meeting.slug])
+
+    assert [api.get(first).status_code for _ in range(3)] == [200, 200, 200]  # one miss, two hits
+    assert api.get(reverse("meeting-list")).status_code == 429  # a miss: the view counts it
