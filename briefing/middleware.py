@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished
 
-from briefing import db_router
+from briefing import db_router, responses
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,10 @@ class ReplicaRoutingMiddleware:
 
     def __call__(self, request):
         safe = request.method in SAFE_METHODS
-        scope = db_router.open_scope(primary_only=not safe or wrote_recently(request))
+        # An answer the response cache will keep is read from the primary: a replica a moment
+        # behind would have its stale answer kept under the version that follows a write.
+        storing = request.META.get(responses.STORING, False)
+        scope = db_router.open_scope(primary_only=not safe or storing or wrote_recently(request))
         response = self.get_response(request)
         if scope.failed_replica and safe and response.status_code >= 500 and not response.streaming:
             logger.warning(

@@ -51,6 +51,8 @@ from briefing import cache as data
 logger = logging.getLogger(__name__)
 
 CACHEABLE = "_briefing_cacheable"
+# In a request's environment: the cache will keep its answer if it can (read it from the primary).
+STORING = "briefing.responses.storing"
 # Headers of one answer only, never kept.
 DROPPED_HEADERS = {"set-cookie", "date", "x-cache"}
 # What makes a request ineligible (see the module docstring), as WSGI environment keys.
@@ -242,6 +244,7 @@ class ResponseCacheMiddleware:
             return rebuilt(entry, not_modified(environ, entry[3]))
         # Computed in full (no 304 from below), so that what is kept is the whole answer.
         if_none_match = environ.pop("HTTP_IF_NONE_MATCH", None)
+        environ[STORING] = True
         try:
             response = self.get_response(request)
         finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -248,3 +249,46 @@ def test_hits_are_not_counted_against_an_anonymous_clients_rate(api, meeting, se
 
     assert [api.get(first).status_code for _ in range(3)] == [200, 200, 200]  # one miss, two hits
     assert api.get(reverse("meeting-list")).status_code == 429  # a miss: the view counts it
+
+
+def test_a_request_whose_answer_may_be_kept_reads_from_the_primary(with_replicas):
+    from briefing import db_router, middleware
+
+    pinned = []
+
+    def view(request):
+        pinned.append(db_router.current_scope().primary_only)
+        return HttpResponse()
+
+    routing = middleware.ReplicaRoutingMiddleware(view)
+    routing(RequestFactory().get("/meetings/"))
+    kept = RequestFactory().get("/meetings/")
+    kept.META[responses.STORING] = True
+    routing(kept)
+
+    # A replica a moment behind would have its answer kept under the version after the write.
+    assert pinned == [False, True]
+
+
+def test_the_cache_says_when_it_will_keep_an_answer(meeting):
+    seen = []
+
+    def view(request):
+        seen.append(request.META.get(responses.STORING, False))
+        return HttpResponse()
+
+    responses.ResponseCacheMiddleware(view)(
+        RequestFactory().get(reverse("meeting-detail", args=[meeting.slug]))
+    )
+    assert seen == [True]
+
+
+@pytest.fixture
+def with_replicas(settings):
+    from briefing import db_router, replicas
+
+    settings.DATABASE_REPLICAS = ["replica_1"]
+    settings.DATABASE_ROUTERS = ["briefing.db_router.ReplicaRouter"]
+    yield
+    db_router.close_scope()
+    replicas.monitor.forget()
