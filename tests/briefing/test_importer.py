@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from briefing.models import Article, Meeting, Organization, Participation, Statement
 from briefing.services import FixtureError, article_import, fixture_paths, fixture_schema
-from tests.conftest import SEED_PATH, SEED_SLUG
+from tests.conftest import DATA, SEED_PATH, SEED_SLUG
 
 pytestmark = pytest.mark.django_db
 
@@ -313,3 +313,24 @@ def test_corrected_fixture_is_recorded_as_one_change(seed_data, write_fixture):
     latest = statement.history.first()
     assert (latest.history_type, latest.history_change_reason) == ("~", "import article.json")
     assert statement.history.count() == 2
+
+
+def test_upgrade_fixture_writes_version_2_that_matches_its_schema_and_imports_the_same(tmp_path, db_snapshot):
+    v1 = DATA / "more" / "constructed-harbour-talks-lyskova-2021.json"
+    upgraded = tmp_path / "upgraded.json"
+    call_command("upgrade_fixture", str(v1), "--output", str(upgraded))
+    data = json.loads(upgraded.read_text(encoding="utf-8"))
+    assert data["format"] == 2
+    jsonschema.validate(data, fixture_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+    article_import(path=v1)
+    after_v1 = db_snapshot()
+    report = article_import(path=upgraded)
+
+    assert (report.total("created"), report.total("updated"), report.total("deleted")) == (0, 0, 0)
+    assert db_snapshot() == after_v1
+
+
+def test_upgrade_fixture_refuses_a_file_already_in_version_2():
+    with pytest.raises(CommandError, match="already in format version 2"):
+        call_command("upgrade_fixture", str(SEED_PATH))
