@@ -1,4 +1,5 @@
-"""FilterSets (one per resource) and the filter backends that apply them strictly.
+"""FilterSets (one per resource) and the filter backends that apply them strictly
+(the fields and filters they are built of are in ``api.filtering``).
 
 Relations are filtered by slug; an unknown slug is a 400 that names the value and suggests the
 closest slugs, a malformed date a 400 that shows the expected format, an unknown query
@@ -8,19 +9,24 @@ parameter a 400 too (a typo must not silently return everything).
 import unicodedata
 
 import django_filters as filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
-from django_filters import fields
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
-from briefing.dates import PartialDate, Precision
+from api.filtering import (
+    AllOfSlugsFilter,
+    DateFilter,
+    KnownAfterFilter,
+    KnownBeforeFilter,
+    PeriodFilter,
+    choice,
+    slug_choice,
+    typed_as_slug,
+    word_search,
+)
+from briefing.dates import Precision
 from briefing.models import Article, Meeting, Membership, Official, Organization, Post, Statement, Topic
-from briefing.suggestions import closest_slugs
 
 # Query parameters every list accepts besides its filters.
 LIST_PARAMS = {"cursor", "page_size", "ordering", "fields", "omit", "format", "count"}
@@ -121,164 +127,6 @@ class StableOrderingFilter(OrderingFilter):
         return parameters
 
 
-def unknown_slug(queryset, value: str) -> ValidationError:
-    """The error for a slug no row of ``queryset`` has: the value, and the closest slugs if any."""
-    model = queryset.model
-    suggestions = closest_slugs(queryset, value)
-    if suggestions:
-        hint = f"Did you mean {' or '.join(suggestions)}?"
-    else:
-        hint = f"The {model._meta.verbose_name_plural} are listed at {reverse(f'{model._meta.model_name}-list')}."
-    # The value goes in as a parameter: django-filter %-formats every message with its params,
-    # and a value of the client's may hold a `%`.
-    return ValidationError(
-        f"No {model._meta.verbose_name} has the slug “%(value)s”. {hint}",
-        code="invalid_choice",
-        params={"value": value},
-    )
-
-
-class SlugChoiceField(fields.ModelChoiceField):
-    """One slug; an unknown one is an error that suggests the closest."""
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError as exc:
-            if exc.code != "invalid_choice":
-                raise
-            raise unknown_slug(self.queryset, value) from None
-
-
-class SlugsChoiceField(fields.ModelMultipleChoiceField):
-    """Several slugs; an unknown one is an error that suggests the closest."""
-
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except ValidationError as exc:
-            if exc.code != "invalid_choice":
-                raise
-            raise unknown_slug(self.queryset, exc.params["value"]) from None
-
-
-class DateField(forms.DateField):
-    """A date; a malformed one is an error that shows the value and the format."""
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError as exc:
-            raise ValidationError(
-                "“%(value)s” is not a date: use YYYY-MM-DD, e.g. 2022-06-01.",
-                code="invalid",
-                params={"value": value},
-            ) from exc
-
-
-class DateFilter(filters.DateFilter):
-    """A date filter whose error shows the expected format."""
-
-    field_class = DateField
-
-
-class PartialDateFormField(forms.CharField):
-    """A date at a day's, a month's or a year's precision; a malformed one names the formats."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return PartialDate.parse(value)
-        except ValueError as exc:
-            raise ValidationError(
-                "“%(value)s” is not a date: use YYYY-MM-DD, YYYY-MM or YYYY, e.g. 2022-06 for June 2022.",
-                code="invalid",
-                params={"value": value},
-            ) from exc
-
-
-class PeriodFilter(filters.Filter):
-    """Rows whose reported date lies wholly within a day, a month or a year.
-
-    A row dated only to a month matches that month and its year, never one of its days (the
-    article does not say which); a row whose date is unknown matches no date.
-    """
-
-    field_class = PartialDateFormField
-
-    def filter(self, queryset, value):
-        if value is None:
-            return queryset
-        return queryset.filter(date__gte=value.start, date_end__lte=value.end)
-
-
-class KnownAfterFilter(DateFilter):
-    """Rows known to be on or after a day: their whole reported period is."""
-
-    def filter(self, queryset, value):
-        return queryset if value is None else queryset.filter(date__gte=value)
-
-
-class KnownBeforeFilter(DateFilter):
-    """Rows known to be on or before a day: their whole reported period is."""
-
-    def filter(self, queryset, value):
-        return queryset if value is None else queryset.filter(date_end__lte=value)
-
-
-def _choice(choices, help_text: str, what: str) -> filters.ChoiceFilter:
-    """A choice filter whose error names the value and lists the choices."""
-    listed = ", ".join(value for value, _ in choices)
-    return filters.ChoiceFilter(
-        choices=choices,
-        help_text=help_text,
-        error_messages={"invalid_choice": f"“%(value)s” is not a {what}. Choose from: {listed}."},
-    )
-
-
-def _typed_as_slug(filter_: filters.Filter) -> filters.Filter:
-    """Document a filter the schema generator cannot type (method or slug path) as a string."""
-    return extend_schema_field({"type": "string", "description": filter_.extra["help_text"]})(filter_)
-
-
-class AllOfSlugsFilter(filters.ModelMultipleChoiceFilter):
-    """Repeatable slug filter: rows related to every one of the slugs given."""
-
-    field_class = SlugsChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("conjoined", True)
-        # One join per value matches each row at most once (a participant appears once per
-        # meeting), so the costly SELECT DISTINCT django-filter adds by default is not needed.
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, **kwargs)
-        _typed_as_slug(self)
-
-    def get_filter_predicate(self, v):
-        # By id, not by slug through a join: PostgreSQL then plans with the statistics of that
-        # very id (a prolific official has thousands of rows, a typical one a dozen).
-        return {self.field_name: v.pk}
-
-
-class SlugFilter(filters.ModelChoiceFilter):
-    """A filter by one related row's slug."""
-
-    field_class = SlugChoiceField
-
-
-def _slug_choice(model, label: str, **kwargs):
-    return SlugFilter(queryset=model.objects.all(), to_field_name="slug", help_text=label, **kwargs)
-
-
-def _word_search(model) -> filters.CharFilter:
-    """`search` over the model queryset's own `search_fields`, described from them (no drift)."""
-    names = [name.replace("_", " ") for name in model.objects.all().search_fields]
-    where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-    return filters.CharFilter(method="filter_search", help_text=f"Words that must all occur in the {where}.")
-
-
 class SearchFilterSet(filters.FilterSet):
     """A FilterSet with `search`, delegated to the model's queryset `search()`."""
 
@@ -298,14 +146,14 @@ class MeetingFilterSet(SearchFilterSet):
         field_name="participants",
         help_text="Official's slug; repeat it for meetings attended by all of the officials named.",
     )
-    topic = _typed_as_slug(
-        _slug_choice(
+    topic = typed_as_slug(
+        slug_choice(
             Topic,
             "Topic slug; matches meetings on the topic or on any of its sub-topics.",
             method="filter_topic",
         )
     )
-    date = _typed_as_slug(
+    date = typed_as_slug(
         PeriodFilter(
             help_text="Meetings known to fall within this day, month or year (`2022-06-02`, `2022-06`, "
             "`2022`). A meeting dated only to a month is found by its month or year, not by a day; "
@@ -320,16 +168,16 @@ class MeetingFilterSet(SearchFilterSet):
         help_text="Meetings known to be on or before this day (YYYY-MM-DD): a month-dated meeting only if "
         "its whole month is."
     )
-    date_precision = _choice(
+    date_precision = choice(
         Precision.choices, "How much of the date the article gives (`unknown` for no date).", "date precision"
     )
-    kind = _choice(Meeting.Kind.choices, "Kind of meeting.", "kind of meeting")
+    kind = choice(Meeting.Kind.choices, "Kind of meeting.", "kind of meeting")
     city = filters.CharFilter(
         lookup_expr="icontains",
         help_text="Part of the city's name, ignoring case: `Washington` finds `Washington D.C.`.",
     )
-    article = _slug_choice(Article, "Slug of an article reporting the meeting.", field_name="articles")
-    search = _word_search(Meeting)
+    article = slug_choice(Article, "Slug of an article reporting the meeting.", field_name="articles")
+    search = word_search(Meeting)
 
     class Meta:
         model = Meeting
@@ -351,18 +199,18 @@ class MeetingFilterSet(SearchFilterSet):
 
 
 class StatementFilterSet(SearchFilterSet):
-    speaker = _slug_choice(Official, "Speaker's slug.")
-    meeting = _slug_choice(Meeting, "Slug of the meeting it was said at.")
-    topic = _typed_as_slug(
-        _slug_choice(
+    speaker = slug_choice(Official, "Speaker's slug.")
+    meeting = slug_choice(Meeting, "Slug of the meeting it was said at.")
+    topic = typed_as_slug(
+        slug_choice(
             Topic,
             "Topic slug; matches statements on the topic or any of its sub-topics.",
             method="filter_topic",
         )
     )
-    article = _slug_choice(Article, "Slug of the source article.")
-    kind = _choice(Statement.Kind.choices, "Direct quotation or reported speech.", "kind of statement")
-    attribution = _choice(
+    article = slug_choice(Article, "Slug of the source article.")
+    kind = choice(Statement.Kind.choices, "Direct quotation or reported speech.", "kind of statement")
+    attribution = choice(
         Statement.Attribution.choices,
         "How the article attributes it; `none` for statements whose speaker is unknown.",
         "way of attribution",
@@ -392,8 +240,8 @@ class StatementFilterSet(SearchFilterSet):
 
 
 class OfficialFilterSet(SearchFilterSet):
-    organization = _slug_choice(Organization, "Slug of the official's organization.")
-    post = _slug_choice(
+    organization = slug_choice(Organization, "Slug of the official's organization.")
+    post = slug_choice(
         Post,
         "Slug of a post: the officials who held it (with `on`, who held it that day).",
         field_name="memberships__post",
@@ -404,7 +252,7 @@ class OfficialFilterSet(SearchFilterSet):
         help_text="With `post`: who held the post on this day (YYYY-MM-DD), by the memberships whose first "
         "day is known; without it, who held any post that day.",
     )
-    search = _word_search(Official)
+    search = word_search(Official)
 
     class Meta:
         model = Official
@@ -421,7 +269,7 @@ class OfficialFilterSet(SearchFilterSet):
 
 
 class PostFilterSet(SearchFilterSet):
-    organization = _slug_choice(Organization, "Slug of the organization the post is in.")
+    organization = slug_choice(Organization, "Slug of the organization the post is in.")
     search = filters.CharFilter(
         field_name="label", lookup_expr="icontains", help_text="Part of the post's name."
     )
@@ -432,8 +280,8 @@ class PostFilterSet(SearchFilterSet):
 
 
 class TopicFilterSet(SearchFilterSet):
-    parent = _slug_choice(Topic, "Slug of the parent topic: its direct sub-topics.")
-    search = _word_search(Topic)
+    parent = slug_choice(Topic, "Slug of the parent topic: its direct sub-topics.")
+    search = word_search(Topic)
 
     class Meta:
         model = Topic
@@ -441,7 +289,7 @@ class TopicFilterSet(SearchFilterSet):
 
 
 class ArticleFilterSet(SearchFilterSet):
-    search = _word_search(Article)
+    search = word_search(Article)
 
     class Meta:
         model = Article
@@ -449,9 +297,9 @@ class ArticleFilterSet(SearchFilterSet):
 
 
 class OrganizationFilterSet(SearchFilterSet):
-    parent = _slug_choice(Organization, "Slug of the parent organization.")
-    kind = _choice(Organization.Kind.choices, "Kind of organization.", "kind of organization")
-    search = _word_search(Organization)
+    parent = slug_choice(Organization, "Slug of the parent organization.")
+    kind = choice(Organization.Kind.choices, "Kind of organization.", "kind of organization")
+    search = word_search(Organization)
 
     class Meta:
         model = Organization
