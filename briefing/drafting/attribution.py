@@ -168,7 +168,7 @@ class Attributor:
             return self._by_reference(ref_start, start + len(span), span, start, inverted=True)
         for w in words[:14]:
             if w.group().lower() in REPORTING_VERBS and self._is_subject_phrase(start, w.start()):
-                that = re.search(r"\s+that\b", self.body[w.end() : end])
+                that = re.search(r"\s+that\b|,\s+(?:and|but|while|as|\w+ing)\b", self.body[w.end() : end])
                 stop = w.end() + that.start() if that else end
                 span = self.body[start:stop].rstrip(" ,.;:")
                 return self._by_reference(start, w.start(), span, start)

@@ -26,6 +26,7 @@ class Person:
     article_titles: list[str] = field(default_factory=list)
     qualifiers: set[str] = field(default_factory=set)
     printed_names: list[str] = field(default_factory=list)
+    honorifics: list[str] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:

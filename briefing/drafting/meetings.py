@@ -18,11 +18,11 @@ from briefing.drafting.directory import Person
 from briefing.drafting.people import Mention, stem
 
 _TRIGGERS = [
-    ("call", re.compile(r"\b(?:telephone|phone|video)\s+call\b|\bspoke\s+by\s+(?:telephone|phone|video)\b")),
+    ("call", re.compile(r"\b(?:telephone|phone|video)\s+call\b|\b(?:spoke|spoken|speaking|talked)\s+(?:by|on\s+the)\s+(?:tele)?phone\b|\bby\s+video\s*link\b|\bphoned\b")),
     ("press_conference", re.compile(r"\b(?:joint\s+)?(?:news|press)\s+conference\b", re.IGNORECASE)),
     ("other", re.compile(r"\breception\b|\bhand(?:ed)?\s+over\b|\braised\b.{0,60}?\bwith\b|\bvisit\s+to\b")),
     ("meeting", re.compile(
-        r"\bmet\b|\bheld\s+talks\b|\btalks\s+with\b|\breceived\b|\bhosted\b|\bworking\s+(?:dinner|lunch|breakfast)\b"
+        r"\bmet\b|\bheld\s+talks\b|\btalks\s+with\b|\breceived\b|\bhosted\b|\bworking\s+(?:dinner|lunch|breakfast)\b|\b(?:dined|lunched|breakfasted)\s+with\b"
         r"|\baudience\b|^\s*Meeting\b|\bagreed\b|\bvisited\b"
     )),
 ]  # fmt: skip

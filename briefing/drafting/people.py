@@ -522,6 +522,8 @@ class MentionFinder:
                         t for t in previous.article_titles if "counterpart" not in t.lower()
                     ]
         person.qualifiers |= mention.qualifiers
+        if mention.honorifics and mention.honorifics not in person.honorifics:
+            person.honorifics.append(mention.honorifics)
         mention.confidence = 0.95 if person.stored else 0.8
         self.mentions_so_far.append(mention)
 

@@ -137,7 +137,7 @@ def _classify(body: str, passage: Passage) -> None:
     if speech_verb and not (title_case and _NAMING_NOUN_AFTER.search(after)):
         return
     if _NAMING_BEFORE.search(before):
-        passage.speech, passage.reason = False, "a name or scare quotes (the words before it name a thing)"
+        passage.speech, passage.reason = False, "a name or scare quotes: the words before it name a thing"
     elif title_case:
         passage.speech, passage.reason = False, "a title or name in capitals"
     elif _NAMING_NOUN_AFTER.search(after):

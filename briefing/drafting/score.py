@@ -20,40 +20,54 @@ from briefing.drafting.fixture import draft_fixture
 GOLD = Path(__file__).resolve().parents[2] / "tests" / "data" / "gold"
 
 
-class _Rollback(Exception):
-    pass
-
-
 def gold_paths(directory: Path = GOLD) -> list[Path]:
     return sorted(directory.glob("*.json"))
 
 
-def draft_gold(path: Path, *, cold: bool = False) -> tuple[dict, dict, float]:
-    """(gold, draft, seconds) for one gold article, the database holding the other articles."""
+def draft_gold(path: Path) -> tuple[dict, dict, float]:
+    """(gold, draft, seconds) for one gold article, drafted against the database as it is."""
     from briefing.drafting.text import read_article_text
-    from briefing.services.importer import fixture_import
 
     gold = json.loads(path.read_text(encoding="utf-8"))
     title, body = read_article_text(path.with_suffix(".txt").read_bytes())
     article = gold["article"]
     published = datetime.date.fromisoformat(article["published_on"]) if article.get("published_on") else None
-    draft, seconds = None, 0.0
-    try:
-        with transaction.atomic():
-            if not cold:
-                for other in gold_paths(path.parent):
-                    if other != path:
-                        fixture_import(data=json.loads(other.read_text(encoding="utf-8")), source=other.name)
-            began = time.perf_counter()
-            draft = draft_fixture(
-                title=title, body=body, published_on=published, publisher=article.get("publisher", ""),
-                url=article.get("url", ""), slug=article["slug"],
-            )  # fmt: skip
-            seconds = time.perf_counter() - began
-            raise _Rollback
-    except _Rollback:
-        pass
-    return gold, draft, seconds
+    began = time.perf_counter()
+    draft = draft_fixture(
+        title=title, body=body, published_on=published, publisher=article.get("publisher", ""),
+        url=article.get("url", ""), slug=article["slug"],
+    )  # fmt: skip
+    return gold, draft, time.perf_counter() - began
+
+
+def leave_one_out(paths: list[Path], visit, *, cold: bool = False) -> None:
+    """Call ``visit(path)`` for each gold file with every other one imported (or none, ``cold``).
+
+    Halves are imported under savepoints and rolled back (n·log n imports, not n²): for each
+    half, the other half is imported, then the half is split again.
+    """
+    from briefing.services.importer import fixture_import
+
+    def load(items: list[Path]) -> None:
+        for item in items:
+            fixture_import(data=json.loads(item.read_text(encoding="utf-8")), source=item.name)
+
+    def solve(items: list[Path]) -> None:
+        if len(items) == 1:
+            visit(items[0])
+            return
+        half = len(items) // 2
+        for inside, outside in ((items[:half], items[half:]), (items[half:], items[:half])):
+            savepoint = transaction.savepoint()
+            try:
+                if not cold:
+                    load(outside)
+                solve(inside)
+            finally:
+                transaction.savepoint_rollback(savepoint)
+
+    with transaction.atomic():
+        solve(paths)
 
 
 def _people(fixture: dict, stored: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -275,25 +289,25 @@ def _row(name: str, c: Counter, ms: float) -> str:
 
 def score(*, cold: bool = False, paths: list[Path] | None = None) -> tuple[str, Counter]:
     """Draft and score every gold article; (the printed table, the overall counts)."""
-    from briefing.models import Official
-
+    paths = paths or gold_paths()
     results = []
     total = Counter()
-    for path in paths or gold_paths():
-        with transaction.atomic():
-            gold, draft, seconds = None, None, 0.0
-            gold, draft, seconds = draft_gold(path, cold=cold)
-            stored = {}
-            if not cold:
-                # What the database knew while drafting: the other gold articles' officials.
-                for other in gold_paths(path.parent):
-                    if other != path:
-                        for o in json.loads(other.read_text(encoding="utf-8")).get("officials", []):
-                            stored[o["slug"]] = [o["name"], *o.get("aliases", [])]
-            scored = score_article(gold, draft, stored)
-            results.append((path.stem, scored, seconds))
-            total += scored["counts"]
-    del Official
+
+    def visit(path: Path) -> None:
+        gold, draft, seconds = draft_gold(path)
+        stored = {}
+        if not cold:
+            # What the database knew while drafting: the other gold articles' officials.
+            for other in paths:
+                if other != path:
+                    for o in json.loads(other.read_text(encoding="utf-8")).get("officials", []):
+                        stored[o["slug"]] = [o["name"], *o.get("aliases", [])]
+        scored = score_article(gold, draft, stored)
+        results.append((path.stem, scored, seconds))
+        total.update(scored["counts"])
+
+    leave_one_out(paths, visit, cold=cold)
+    results.sort()
     return report(results), total
 
 
@@ -302,6 +316,8 @@ def run_in_throwaway_database(*, cold: bool = False) -> str:
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
+    # Tables straight from the models: the scorer needs no data migration, and it is 8 s faster.
+    connection.settings_dict.setdefault("TEST", {})["MIGRATE"] = False
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         table, _ = score(cold=cold)
