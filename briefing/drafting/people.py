@@ -210,6 +210,11 @@ class MentionFinder:
         return mentions
 
     def _mention_from_run(self, toks: list[Token], i: int, j: int) -> Mention | None:
+        # "According to Koval Brenner": the run's opening function words are not part of it.
+        while (
+            i < j - 1 and toks[i].low in CAPITALISED_FUNCTION_WORDS | _CONNECTORS and not _title_like(toks[i])
+        ):
+            i += 1
         run = toks[i:j]
         # The last title word, honorific or portfolio word: the name follows it.
         k = None
@@ -241,6 +246,10 @@ class MentionFinder:
             if run[name_end - 1].possessive:
                 break
         name_tokens = run[name_start:name_end]
+        if name_tokens and name_end < len(run) and run[name_end].low in ORGANISATION_NOUNS:
+            return None  # "the White House", "the Amber Hall": a place, not a person
+        if name_tokens and name_start == 0 and i > 0 and toks[i - 1].low in {"the", "a", "an"}:
+            return None
         if (
             name_tokens
             and name_tokens[-1].possessive
@@ -386,6 +395,8 @@ class MentionFinder:
         if i > 0 and toks[i - 1].low in {"the", "a", "an"}:
             return False
         before = toks[i - 1].low if i > 0 else ""
+        if i > 1 and toks[i - 2].low == "according" and before == "to":
+            return True
         after = toks[j].low if j < len(toks) else ""
         after2 = toks[j + 1].low if j + 1 < len(toks) else ""
         return (

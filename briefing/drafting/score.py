@@ -289,19 +289,16 @@ def _row(name: str, c: Counter, ms: float) -> str:
 
 def score(*, cold: bool = False, paths: list[Path] | None = None) -> tuple[str, Counter]:
     """Draft and score every gold article; (the printed table, the overall counts)."""
+    from briefing.models import Official
+
     paths = paths or gold_paths()
     results = []
     total = Counter()
 
     def visit(path: Path) -> None:
         gold, draft, seconds = draft_gold(path)
-        stored = {}
-        if not cold:
-            # What the database knew while drafting: the other gold articles' officials.
-            for other in paths:
-                if other != path:
-                    for o in json.loads(other.read_text(encoding="utf-8")).get("officials", []):
-                        stored[o["slug"]] = [o["name"], *o.get("aliases", [])]
+        # What the database knew while drafting (the other gold articles' officials, unless cold).
+        stored = {o.slug: [o.name, *o.aliases] for o in Official.objects.all()}
         scored = score_article(gold, draft, stored)
         results.append((path.stem, scored, seconds))
         total.update(scored["counts"])

@@ -1,0 +1,101 @@
+"""Meetings in a draft: who, when (resolved or honestly unknown), and what is not a meeting."""
+
+import datetime
+
+import pytest
+
+from briefing.drafting.dates import find_date
+from tests.drafting.helpers import draft
+
+pytestmark = pytest.mark.django_db
+WEDNESDAY = datetime.date(2023, 6, 14)
+
+
+def test_printed_day_and_month_win_over_a_contradicting_weekday_and_the_mismatch_is_noted():
+    found = find_date("met on Tuesday, 4 October, at the start", 0, datetime.date(2023, 10, 6), set())
+    assert (found.value, found.text) == ("2023-10-04", "on Tuesday, 4 October")
+    assert found.notes == [
+        "“on Tuesday, 4 October”: 4 October 2023 was a Wednesday; the printed day is kept."
+    ]
+
+
+def test_weekday_alone_is_the_latest_such_day_on_or_before_publication():
+    found = find_date("agreed on Monday to share data", 0, WEDNESDAY, set())
+    assert (found.value, found.inferred) == ("2023-06-12", True)
+
+
+def test_weekday_without_a_publication_date_stays_unknown():
+    found = find_date("met in Solmere on Wednesday", 0, None, set())
+    assert (found.value, found.text) == (None, "on Wednesday")
+
+
+def test_relative_month_keeps_only_the_month():
+    assert find_date("spoke earlier this month", 0, WEDNESDAY, set()).value == "2023-06"
+
+
+def test_meeting_is_drafted_with_participants_date_venue_and_city():
+    body = "Foreign Minister Ilsa Varn received Foreign Minister Matt Koll at the Palace of the Tides in Corvenna on Thursday (18 May)."
+    (meeting,) = draft(body, published_on=datetime.date(2023, 5, 19))["meetings"]
+    assert {k: meeting[k] for k in ("date", "date_as_reported", "kind", "location", "city", "inferred")} == {
+        "date": "2023-05-18",
+        "date_as_reported": "on Thursday (18 May)",
+        "kind": "bilateral_meeting",
+        "location": "Palace of the Tides",
+        "city": "Corvenna",
+        "inferred": [],
+    }
+    assert [p["official"] for p in meeting["participants"]] == ["ilsa-varn", "matt-koll"]
+
+
+def test_the_evening_before_is_anchored_to_the_meeting_it_precedes():
+    body = (
+        "Foreign Minister Ilsa Varn received Foreign Minister Matt Koll in Corvenna on Thursday (18 May).\n\n"
+        "The talks followed a working dinner the evening before, hosted by Ambassador Tobi Wrenn, "
+        "at which the two ministers agreed the agenda."
+    )
+    _, dinner = draft(body, published_on=datetime.date(2023, 5, 19))["meetings"]
+    assert (dinner["date"], dinner["date_as_reported"], dinner["inferred"]) == (
+        "2023-05-17",
+        "the evening before",
+        ["date"],
+    )
+    assert {p["official"] for p in dinner["participants"]} == {"tobi-wrenn", "ilsa-varn", "matt-koll"}
+
+
+def test_a_date_anchored_to_an_undated_meeting_stays_unknown():
+    body = "Minister Anja Thors hosted General Oskar Renn in Solmere on Wednesday.\n\nThe day before, Renn had met Admiral Sunna Breck."
+    meetings = draft(body, published_on=None)["meetings"]
+    assert [m["date"] for m in meetings] == [None, None]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Lior Tamm will travel on to Solmere on Monday for talks with President Nadia Orsa.",
+        "Koval Brenner and Kasimir Dahl are due to meet again at the summit, which will be held in June.",
+        "Halvor Brent has offered to host Lior Tamm for a technical meeting in the autumn.",
+    ],
+)
+def test_future_or_offered_events_are_not_meetings(body):
+    assert draft(body, published_on=WEDNESDAY)["meetings"] == []
+
+
+def test_a_telephone_call_is_a_call_without_a_city():
+    body = "PORT ADAINE, 30 November — Prime Minister Aurel Bastin and President Nadia Orsa agreed in a telephone call on Monday evening."
+    (call,) = draft(body, published_on=datetime.date(2022, 11, 30))["meetings"]
+    assert (call["kind"], call["date"], call["date_as_reported"], call["city"]) == (
+        "call",
+        "2022-11-28",
+        "on Monday evening",
+        "",
+    )
+
+
+def test_participants_joined_by_including_mark_the_list_incomplete():
+    body = (
+        "Minister Ada Koll and her counterpart, Kas Dahl, agreed on Monday to share data.\n\n"
+        "The two ministers were joined at the talks by officials, among them Admiral Joss Harr."
+    )
+    (meeting,) = draft(body, published_on=WEDNESDAY)["meetings"]
+    assert meeting["participants_complete"] is False
+    assert [p["official"] for p in meeting["participants"]] == ["ada-koll", "kas-dahl", "joss-harr"]

@@ -1,0 +1,108 @@
+"""Who a draft says spoke: by name, title, pronoun or continuation, or nobody, never a guess."""
+
+import pytest
+
+from briefing.models import Official, Organization
+from tests.drafting.helpers import draft, statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_speaker_stays_null_with_the_attributing_words_kept():
+    body = (
+        "Kasimir Vell met Anna Roth on Monday. A diplomat, who asked not to be named, spoke afterwards. "
+        "“He was polite, and he was firm,” the diplomat said."
+    )
+    found = statement(draft(body), "He was polite")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (
+        None,
+        "none",
+        "the diplomat said",
+    )
+
+
+def test_quotation_with_no_attributing_words_is_left_unattributed():
+    found = statement(draft("The talks ended late.\n\n“Nobody slept,” ran the caption."), "Nobody slept")
+    assert (found["speaker"], found["attribution"]) == (None, "none")
+
+
+def test_pronoun_resolves_to_the_official_named_before_it():
+    body = "Minister of Fisheries Petra Solvar arrived first. “We are ready,” she said."
+    fixture = draft(body)
+    found = statement(fixture, "We are ready")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (
+        "petra-solvar",
+        "pronoun",
+        "she said",
+    )
+    assert fixture["officials"] == [{"slug": "petra-solvar", "name": "Petra Solvar", "organization": None}]
+
+
+def test_title_resolves_to_the_official_the_article_gave_it():
+    body = (
+        "Prime Minister Aurel Bastin met President Nadia Orsa on Monday.\n\n"
+        "“It is a boat that leaves on time,” said the Prime Minister."
+    )
+    found = statement(draft(body), "It is a boat")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (
+        "aurel-bastin",
+        "title",
+        "said the Prime Minister",
+    )
+
+
+def test_a_title_nobody_in_the_article_holds_leaves_the_speaker_unknown():
+    found = statement(draft("Ann Lode met Per Sand.\n\n“Fine,” said the Prime Minister."), "Fine")
+    assert (found["speaker"], found["attribution"]) == (None, "none")
+
+
+def test_unattributed_paragraph_after_a_quotation_continues_its_speaker():
+    body = "“The fund exists,” said Dr Miren Askel.\n\n“It is there so no member has to choose.”"
+    second = draft(body)["statements"][1]
+    assert (second["speaker"], second["attribution"]) == ("miren-askel", "continuation")
+
+
+def test_according_to_attributes_the_fragment_that_follows():
+    body = "According to Koval Brenner, parliament could vote “before the summer recess, if the opposition reads it”."
+    found = statement(draft(body), "before the summer")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (
+        "koval-brenner",
+        "name",
+        "According to Koval Brenner",
+    )
+
+
+def test_aside_between_speaker_and_verb_keeps_the_speaker_before_it():
+    body = "Tova Solvik, who has pressed for the deal since she took office, called it “the first sensible thing.”"
+    found = statement(draft(body), "the first sensible")
+    assert found["speaker"] == "tova-solvik"
+    assert (
+        found["attribution_text"]
+        == "Tova Solvik, who has pressed for the deal since she took office, called it"
+    )
+
+
+def test_trailing_dash_line_names_the_speaker():
+    found = statement(
+        draft("“A council is only as strong as its harbour.” — Dr Miren Askel, Secretary General"),
+        "A council",
+    )
+    assert (found["speaker"], found["attribution_text"]) == (
+        "miren-askel",
+        "— Dr Miren Askel, Secretary General",
+    )
+
+
+def test_known_official_is_matched_to_the_stored_record_by_surname_and_title():
+    org = Organization.objects.create(
+        slug="government-of-ostrava", name="Government of Ostrava", kind="government"
+    )
+    Official.objects.create(slug="marta-lindkvist", name="Marta Lindkvist", organization=org)
+    fixture = draft("“We are here to listen,” said Chancellor Lindkvist.")
+    assert statement(fixture, "We are here")["speaker"] == "marta-lindkvist"
+    assert fixture["officials"] == []  # stored officials are referred to by slug, not proposed again
+
+
+def test_every_attribution_carries_a_confidence_between_zero_and_one():
+    body = "“Yes,” said Ann Lode. “No,” she added.\n\n“Maybe.”\n\n“Never,” the official said."
+    assert all(0 <= s["confidence"] <= 1 for s in draft(body)["statements"])
