@@ -107,6 +107,7 @@ def find_passages(body: str) -> tuple[list[Passage], list[str]]:
         warnings.append(
             f"The quotation opened at offset {pending.start - 1} is never closed; it was left out."
         )
+    raw = [p for p in raw if body[p.start : p.end].strip()]
     for passage in raw:
         _classify(body, passage)
     return raw, warnings

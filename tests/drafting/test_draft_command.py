@@ -39,7 +39,7 @@ def test_draft_command_prints_the_draft_without_output(capsys):
 def test_draft_command_refuses_a_file_that_is_not_utf8(tmp_path):
     path = tmp_path / "latin1.txt"
     path.write_bytes("Headline\n\nCaf\xe9".encode("latin-1"))
-    with pytest.raises(CommandError, match="latin1.txt: The article is not UTF-8 text"):
+    with pytest.raises(CommandError, match=r"latin1\.txt: The article is not UTF-8 text"):
         call_command("draft", str(path))
 
 
