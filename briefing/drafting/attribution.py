@@ -212,8 +212,15 @@ class Attributor:
                     first = (v, ref)
                     break
             if first is not None:
-                _, (ref_start, ref_end) = first
-                last = verbs[-1]
+                verb, (ref_start, ref_end) = first
+                # Coordinated verbs share the subject ("He stressed that …, and said"); a new
+                # subject ("said he hoped") starts a reported clause the attribution leaves out.
+                last = verb
+                for later in verbs[verbs.index(verb) + 1 :]:
+                    words = re.findall(r"[^\W\d_]+", self.body[last.end() : later.start()].lower())
+                    if any(w in PRONOUNS or w in {"i", "we"} for w in words):
+                        break
+                    last = later
                 stop = last.end()
                 between = self.body[stop:mark]
                 cut = re.search(r"\bthat\b|[“\":]", between)

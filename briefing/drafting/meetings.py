@@ -280,15 +280,18 @@ def _set_date(meeting: DraftMeeting, finding: DateFinding, main: DraftMeeting | 
 
 
 def _kind(meeting: DraftMeeting, sentence: str) -> str:
+    """Call, press conference and contact come from the words; otherwise the parties decide."""
     if meeting.kind in ("call", "press_conference", "other"):
         return meeting.kind
-    if re.search(r"\bvisit(?:ed)?\b.*\bmet\b", sentence) and not re.search(
-        r"\bmet\b|\btalks\b", sentence.split("visit")[0]
-    ):
-        return "other"
-    parties = set()
-    for p in meeting.participants:
-        parties.add(p.organization or (sorted(p.qualifiers)[0] if p.qualifiers else p.slug))
+    # Parties: organizations where known, else the country words of the mentions; people with
+    # neither are not counted as parties of their own.
+    parties = {
+        stem(p.organization.split("-")[-1])
+        if p.organization
+        else (min(p.qualifiers) if p.qualifiers else None)
+        for p in meeting.participants
+    }
+    parties.discard(None)
     return "multilateral_meeting" if len(parties) >= 3 else "bilateral_meeting"
 
 

@@ -88,8 +88,8 @@ def stem(word: str) -> str:
     w = word.lower().replace(".", "").replace("’s", "").replace("'s", "")
     for ending in ("ian", "an", "ese", "ish", "n"):
         if len(w) > 6 and w.endswith(ending):
-            return w[: -len(ending)][:6]
-    return w[:6]
+            return w[: -len(ending)][:5]
+    return w[:5]
 
 
 def _title_like(tok: Token) -> bool:

@@ -161,6 +161,10 @@ def score_article(gold: dict, draft: dict, stored: dict[str, list[str]]) -> dict
             )
         if d.get("attribution_text") == g.get("attribution_text"):
             result["attribution_text_exact"] += 1
+        else:
+            misses.append(
+                f"attribution_text of “{g['text'][:30]}”: drafted {d.get('attribution_text')!r}, gold {g.get('attribution_text')!r}"
+            )
     for span, d in dspans.items():
         if span not in gspans:
             misses.append(f"drafted span not in gold: “{d['text'][:50]}”")
@@ -208,6 +212,8 @@ def score_article(gold: dict, draft: dict, stored: dict[str, list[str]]) -> dict
             result["date_wrong"] += 1
             misses.append(f"meeting {g['slug']}: date {d['date']} drafted, gold {g['date']}")
         result["kind_right"] += d["kind"] == g["kind"]
+        if d["kind"] != g["kind"]:
+            misses.append(f"meeting {g['slug']}: kind {d['kind']} drafted, gold {g['kind']}")
         if gp != dp:
             misses.append(f"meeting {g['slug']}: participants {sorted(dp)} drafted, gold {sorted(gp)}")
     for i, (g, gp) in enumerate(gm):
