@@ -190,6 +190,8 @@ TITLE_WORDS = frozenset(
         "minister-president",
     ]
 )
+# Title words that can head a title on their own ("the minister"; not "the foreign").
+HEAD_TITLE_WORDS = TITLE_WORDS - {"foreign", "deputy", "vice", "prime", "general", "assistant", "head"}
 # Words that name a portfolio inside a title ("Secretary of State", "Minister of Fisheries").
 PORTFOLIO_WORDS = frozenset(
     [

@@ -94,6 +94,13 @@ def find_meetings(
                         _city(sentence),
                         position,
                     )
+                    group = _group_meeting(masked, sentence, end, mentions, pending)
+                    if group is not None:
+                        if not group.city and first_paragraph:
+                            group.city = dateline
+                        if _merge(meetings, group) is None:
+                            meetings.append(group)
+                            main = main or group
                 elif found is not None:
                     if pending is not None and position - pending[2] < 400:
                         if found.date is None and not found.date_as_reported and pending[0] is not None:
@@ -110,6 +117,48 @@ def find_meetings(
             position = end + 1
         offset += len(line) + 1
     return meetings
+
+
+_GROUP_NOUN = re.compile(r"\b(minister|leader|president|envoy|chief|secretar(?:y|ie))s\b", re.IGNORECASE)
+
+
+def _group_meeting(
+    masked: str, sentence: str, end: int, mentions: list[Mention], frame
+) -> DraftMeeting | None:
+    """ "Defence ministers from A and B met in X on Wednesday": the two or more officials with that
+    title named in the next two paragraphs are the participants."""
+    noun = _GROUP_NOUN.search(sentence)
+    if noun is None:
+        return None
+    head = noun.group(1).lower().replace("secretarie", "secretary")
+    limit, paragraphs = end, 0
+    while limit < len(masked) and paragraphs < 3:
+        nxt = masked.find("\n", limit + 1)
+        limit = len(masked) if nxt == -1 else nxt
+        if masked[limit - 1 : limit] != "\n":
+            paragraphs += 1
+    people: list[Person] = []
+    roles = {}
+    for m in mentions:
+        if end < m.start < limit and m.person is not None and m.person not in people:
+            titles = " ".join(m.person.article_titles).lower()
+            if head in titles:
+                people.append(m.person)
+                roles[m.person.slug] = m.title or (
+                    m.person.article_titles[0] if m.person.article_titles else ""
+                )
+    if len(people) < 2:
+        return None
+    finding, city, position = frame
+    meeting = DraftMeeting(
+        kind="bilateral_meeting", start=position, participants=people, principals=list(people)
+    )
+    meeting.roles = {k: v for k, v in roles.items() if v}
+    if finding is not None:
+        _set_date(meeting, finding, None)
+    meeting.city = city
+    meeting.kind = _kind(meeting, sentence)
+    return meeting
 
 
 def _first_paragraph_start(masked: str) -> int:
@@ -174,6 +223,8 @@ def _sentence_meeting(sentence, position, mentions, meetings, main, published_on
         extra = _group_people(group.group(), position + group.start(), mentions, main, people)
         people += [p for p in extra if p not in people]
     if not people:
+        if all(t.group() == "agreed" for t in triggers):
+            return None
         return ("frame", triggers[0].start())
     if (
         kind == "meeting"

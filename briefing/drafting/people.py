@@ -13,6 +13,7 @@ from briefing.drafting.lexicon import (
     ABBREVIATIONS,
     CAPITALISED_FUNCTION_WORDS,
     COMPOUND_BEFORE_GENERAL,
+    HEAD_TITLE_WORDS,
     HONORIFICS,
     MONTHS,
     NAME_SUFFIXES,
@@ -465,22 +466,34 @@ class MentionFinder:
                     and not _title_like(toks[m])
                 ):
                     m += 1
+                if m >= len(toks):
+                    continue
+                # The lower-case title runs over title words ("foreign minister") and an "of X".
+                end = m
+                while end + 1 < len(toks) and not toks[end + 1].cap and _title_like(toks[end + 1]):
+                    end += 1
+                if end + 2 < len(toks) and toks[end + 1].low == "of" and toks[end + 2].cap:
+                    end += 2
+                head = toks[end]
                 if (
-                    m < len(toks)
-                    and toks[m].low in TITLE_WORDS
+                    toks[m].low in TITLE_WORDS
                     and not toks[m].cap
+                    and (end + 1 >= len(toks) or toks[end + 1].low not in ORGANISATION_NOUNS)
+                    and any(t.low in HEAD_TITLE_WORDS for t in toks[m : end + 1])
                     and not any(s <= toks[m].start < e for s, e in covered)
                 ):
-                    words = toks[n + 1 : m + 1]
+                    words = toks[n + 1 : end + 1]
                     words = [t for t in words if t.low not in {"new", "former"}] or [toks[m]]
                     found.append(
                         Mention(
                             toks[n].start,
-                            toks[m].end,
+                            head.end,
                             None,
-                            title=self.body[words[0].start : toks[m].end],
+                            title=self.body[words[0].start : head.end],
                             kind="title",
-                            qualifiers={stem(t.text) for t in words if _qualifier(t)},
+                            qualifiers={
+                                stem(t.text) for t in words if _qualifier(t) or (t.cap and t is words[-1])
+                            },
                         )
                     )
         return found

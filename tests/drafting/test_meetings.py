@@ -99,3 +99,18 @@ def test_participants_joined_by_including_mark_the_list_incomplete():
     (meeting,) = draft(body, published_on=WEDNESDAY)["meetings"]
     assert meeting["participants_complete"] is False
     assert [p["official"] for p in meeting["participants"]] == ["ada-koll", "kas-dahl", "joss-harr"]
+
+
+def test_ministers_meeting_with_no_names_takes_the_ministers_named_next():
+    body = (
+        "GENEVA, March 3 (Reuters) - Foreign ministers from Arlania and Besk met in Geneva on Thursday.\n\n"
+        "“We listened,” Arlanian Foreign Minister Kira Holt told reporters. Her Beskian counterpart, "
+        "Omar Pell, was more upbeat."
+    )
+    (meeting,) = draft(body, published_on=datetime.date(2023, 3, 4))["meetings"]
+    assert (meeting["date"], meeting["date_as_reported"], meeting["city"]) == (
+        "2023-03-02",
+        "on Thursday",
+        "Geneva",
+    )
+    assert [p["official"] for p in meeting["participants"]] == ["kira-holt", "omar-pell"]

@@ -106,3 +106,18 @@ def test_known_official_is_matched_to_the_stored_record_by_surname_and_title():
 def test_every_attribution_carries_a_confidence_between_zero_and_one():
     body = "“Yes,” said Ann Lode. “No,” she added.\n\n“Maybe.”\n\n“Never,” the official said."
     assert all(0 <= s["confidence"] <= 1 for s in draft(body)["statements"])
+
+
+def test_lower_case_title_with_its_country_resolves_to_that_countrys_official():
+    body = (
+        "Arlanian Foreign Minister Kira Holt met her Beskian counterpart, Omar Pell.\n\n"
+        "“Deeds count,” the foreign minister of Arlania said."
+    )
+    found = statement(draft(body), "Deeds count")
+    assert (found["speaker"], found["attribution"]) == ("kira-holt", "title")
+
+
+def test_an_institution_speaking_is_no_official():
+    body = "Kira Holt met Omar Pell.\n\nIn a statement, the Beskian foreign ministry said the talks were “constructive”."
+    found = statement(draft(body), "constructive")
+    assert (found["speaker"], found["attribution"]) == (None, "none")
