@@ -16,6 +16,9 @@ from briefing.drafting.people import Mention, MentionFinder
 from briefing.drafting.quotes import Passage, paragraphs
 
 _WORD = re.compile(r"[^\W\d_][\w’'.\-]*")
+_OBJECT_VERBS = frozenset(
+    ["told", "tells", "called", "calls", "described", "describes", "asked", "asks", "urged", "urges"]
+)
 _ASIDE_START = re.compile(r",\s+(?:who|whose|which|known|a|an|the|one|also|then|speaking|now)\b")
 
 
@@ -100,14 +103,19 @@ class Attributor:
         if found is None:
             floor = prev.end + 1 if prev is not None and prev.paragraph == passage.paragraph else pstart
             shared = same_paragraph[-1][1] if same_paragraph else None
+            # Words of its own before it win ("…” Hoff told the paper. She said … “open”");
+            # otherwise it shares the attribution just before it (“We will,” she said, “act.”).
+            found = self._leading(passage, floor)
+            if found is not None and shared is not None and shared.start == found.start:
+                return shared  # the same words: the interrupted quotation's attribution, whole
             if (
-                shared is not None
+                found is None
+                and shared is not None
                 and shared.start is not None
                 and shared.start >= floor
                 and shared.method != "none"
             ):
                 return shared
-            found = self._leading(passage, floor)
         if found is None and same_paragraph:
             earlier = [a for _, a in same_paragraph if a.method != "none" or a.text]
             if earlier:
@@ -158,12 +166,11 @@ class Attributor:
         first = words[0].group().lower()
         if first in REPORTING_VERBS:
             ref_start = words[1].start() if len(words) > 1 else end
-            relative = _ASIDE_START.search(self.body, ref_start, end)
-            stop = (
-                relative.start()
-                if relative and re.match(r",\s+(?:who|whose|which)\b", relative.group())
-                else end
+            # Not a relative clause after the inverted speaker, nor a participle ("…, adding that").
+            relative = re.compile(r",\s+(?:who|whose|which|and|but|while|\w+ing)\b").search(
+                self.body, ref_start, end
             )
+            stop = relative.start() if relative else end
             span = self.body[start:stop].rstrip(" ,.;:")
             return self._by_reference(ref_start, start + len(span), span, start, inverted=True)
         for w in words[:14]:
@@ -226,8 +233,12 @@ class Attributor:
                 cut = re.search(r"\bthat\b|[“\":]", between)
                 extension = between[: cut.start()] if cut else between
                 words = extension.split()
+                # Only verbs with an object before the quotation reach past themselves
+                # ("told parliament on Tuesday", "called the agreement", "described … as").
+                takes_object = last.group().lower() in _OBJECT_VERBS
                 if (
-                    0 < len(words) <= 6
+                    takes_object
+                    and 0 < len(words) <= 6
                     and not any(w.lower().strip(",") in PRONOUNS or w.lower() in {"i", "we"} for w in words)
                     and (cut is None or cut.group() != "")
                 ):

@@ -40,7 +40,11 @@ PATTERNS = [
             rf"\b(?:[Ll]ater\s+(?:on\s+{_WEEKDAY}|that\s+day|in\s+the\s+day)|[Aa]t\s+the\s+end\s+of\s+the\s+day|[Aa]fter\s+the\s+(?:talks|meeting)|(?:was|were)\s+followed\s+by)\b"
         ),
     ),
-    ("weekday", re.compile(rf"\b[Oo]n\s+{_WEEKDAY}{_PART}\b")),
+    ("weekday", re.compile(rf"\b(?:[Oo]n|[Ll]ast)\s+{_WEEKDAY}{_PART}\b")),
+    (
+        "yesterday",
+        re.compile(r"\b(?:yesterday|today|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening))\b"),
+    ),
 ]
 
 
@@ -120,9 +124,14 @@ def find_date(
     elif kind == "relative_year" and published_on is not None:
         year = published_on.year - (1 if "last" in found.text.lower() else 0)
         found.value, found.inferred = str(year), True
+    elif kind == "yesterday" and published_on is not None:
+        back = 1 if found.text.lower() == "yesterday" else 0
+        found.value, found.inferred = (published_on - datetime.timedelta(days=back)).isoformat(), True
     elif kind == "weekday" and published_on is not None:
         target = WEEKDAYS.index(found.weekday.lower())
         back = (published_on.weekday() - target) % 7
+        if back == 0 and found.text.lower().startswith("last"):
+            back = 7  # "last Tuesday" written on a Tuesday is a week ago
         found.value, found.inferred = (published_on - datetime.timedelta(days=back)).isoformat(), True
     return found
 

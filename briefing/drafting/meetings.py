@@ -22,13 +22,13 @@ _TRIGGERS = [
     ("press_conference", re.compile(r"\b(?:joint\s+)?(?:news|press)\s+conference\b", re.IGNORECASE)),
     ("other", re.compile(r"\breception\b|\bhand(?:ed)?\s+over\b|\braised\b.{0,60}?\bwith\b|\bvisit\s+to\b")),
     ("meeting", re.compile(
-        r"\bmet\b|\bheld\s+talks\b|\btalks\s+with\b|\breceived\b|\bhosted\b|\bworking\s+(?:dinner|lunch|breakfast)\b|\b(?:dined|lunched|breakfasted)\s+with\b"
+        r"\bmet\b|\bheld\s+talks\b|\btalks\s+with\b|\breceived\b|\bhosted\b|\bworking\s+(?:dinner|lunch|breakfast)\b|\b(?:dined|lunched|breakfasted)\s+with\b|\bsat\s+down\s+with\b|\bmeeting\s+with\b|\btalks\s+between\b"
         r"|\baudience\b|^\s*Meeting\b|\bagreed\b|\bvisited\b"
     )),
 ]  # fmt: skip
 _FUTURE = re.compile(
     r"\b(?:will|shall|is\s+due\s+to|are\s+due\s+to|expected|expects?\s+to|plans?\s+to|planned|is\s+to|are\s+to|"
-    r"next\s+(?:week|month|year)|upcoming|to\s+be\s+held|would)\b",
+    r"next\s+(?:week|month|year)|upcoming|to\s+be\s+held|would|tomorrow|ahead\s+of)\b",
     re.IGNORECASE,
 )
 _GROUP = re.compile(
@@ -272,6 +272,10 @@ def _chain(sentence: str, position: int, trigger, in_sentence: list[Mention]) ->
     t_start, t_end = position + trigger.start(), position + trigger.end()
     chosen = []
     edge = t_start
+    # "Kowal’s foreign minister, Piotr Zielin, sat down with …": the possessor is not a participant.
+    in_sentence = [
+        m for m in in_sentence if sentence[m.end - position : m.end - position + 2] not in ("’s", "'s")
+    ]
     for m in sorted((m for m in in_sentence if m.end <= t_start), key=lambda m: -m.start):
         gap = sentence[m.end - position : edge - position]
         if len(gap.split()) > _GAP_WORDS or re.search(r"[;:]", gap):

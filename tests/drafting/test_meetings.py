@@ -114,3 +114,18 @@ def test_ministers_meeting_with_no_names_takes_the_ministers_named_next():
         "Geneva",
     )
     assert [p["official"] for p in meeting["participants"]] == ["kira-holt", "omar-pell"]
+
+
+def test_yesterday_and_last_weekday_resolve_against_publication():
+    thursday = datetime.date(2023, 9, 14)
+    assert find_date("held talks in Berlin yesterday", 0, thursday, set()).value == "2023-09-13"
+    assert find_date("sat down with him last Tuesday", 0, thursday, set()).value == "2023-09-12"
+    assert find_date("sat down with him last Thursday", 0, thursday, set()).value == "2023-09-07"
+
+
+def test_the_possessor_of_a_title_is_not_a_participant():
+    body = (
+        "Kowal’s foreign minister, Piotr Zielin, sat down with his German counterpart, Lena Hoff, on Tuesday."
+    )
+    (meeting,) = draft(body, published_on=datetime.date(2023, 9, 14))["meetings"]
+    assert [p["official"] for p in meeting["participants"]] == ["piotr-zielin", "lena-hoff"]

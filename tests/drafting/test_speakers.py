@@ -121,3 +121,20 @@ def test_an_institution_speaking_is_no_official():
     body = "Kira Holt met Omar Pell.\n\nIn a statement, the Beskian foreign ministry said the talks were “constructive”."
     found = statement(draft(body), "constructive")
     assert (found["speaker"], found["attribution"]) == (None, "none")
+
+
+def test_a_quotation_with_its_own_attributing_words_does_not_borrow_the_one_before():
+    body = "“The crossing matters,” Lena Hoff told the newspaper. She said the talks had been “open”."
+    found = statement(draft(body), "open")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (
+        "lena-hoff",
+        "pronoun",
+        "She said",
+    )
+
+
+def test_inverted_attribution_stops_before_a_participle_clause():
+    found = statement(
+        draft("“It is a first step,” said Ms Anna Kowal, adding that details would follow."), "It is"
+    )
+    assert found["attribution_text"] == "said Ms Anna Kowal"
