@@ -7,6 +7,7 @@ ending in a colon, an earlier quotation of the same paragraph, the previous spea
 paragraph continues a quotation, and otherwise nobody (`attribution: none`), never a guess.
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -74,6 +75,7 @@ class Attributor:
         self.passages = [p for p in passages if p.speech]
         self.finder = finder
         self.mentions = finder.mentions
+        self.starts = [m.start for m in self.mentions]
         self.lines = paragraphs(body)
         self.spoken: list[Person] = []  # speakers so far, most recent first
         self.quoted = [(p.start - 1, p.end + 1) for p in passages]
@@ -94,9 +96,10 @@ class Attributor:
         nxt = self.passages[n + 1] if n + 1 < len(self.passages) else None
         limit = nxt.start - 1 if nxt is not None and nxt.paragraph == passage.paragraph else pend
         prev = self.passages[n - 1] if n > 0 else None
-        same_paragraph = [
-            (p, a) for p, a in zip(self.passages[:n], done, strict=True) if p.paragraph == passage.paragraph
-        ]
+        first = n
+        while first > 0 and self.passages[first - 1].paragraph == passage.paragraph:
+            first -= 1
+        same_paragraph = list(zip(self.passages[first:n], done[first:n], strict=True))
         if passage.reopened and done:
             return self._continuation(done[-1])
         found = self._trailing(passage, limit)
@@ -268,7 +271,9 @@ class Attributor:
         )
 
     def _reference_ending(self, start: int, end: int, slack: int = 1) -> tuple[int, int] | None:
-        for mention in reversed(self.mentions):
+        for mention in reversed(
+            self.mentions[bisect.bisect_left(self.starts, start) : bisect.bisect_right(self.starts, end)]
+        ):
             if start <= mention.start and end - slack - 1 <= mention.end <= end:
                 return mention.start, mention.end
         words = list(_WORD.finditer(self.body, start, end))
@@ -320,9 +325,9 @@ class Attributor:
         return any(s <= position < e for s, e in self.quoted)
 
     def _mention_in(self, start: int, end: int) -> Mention | None:
-        for mention in self.mentions:
-            if start <= mention.start < end:
-                return mention
+        k = bisect.bisect_left(self.starts, start)
+        if k < len(self.mentions) and self.mentions[k].start < end:
+            return self.mentions[k]
         return None
 
     def _by_reference(self, ref_start: int, ref_end: int, span: str, span_start: int, inverted=False):
@@ -352,18 +357,15 @@ class Attributor:
 
     def _pronoun(self, start: int, end: int, span: str, span_start: int) -> Attribution:
         antecedent = None
-        for mention in reversed(self.mentions):
+        for mention in reversed(self.mentions[: bisect.bisect_left(self.starts, start)]):
             if mention.end <= start and mention.person is not None:
                 antecedent = mention
                 break
         if antecedent is None:
             return Attribution(None, "none", span, span_start, confidence=0.4)
-        near = not any(
-            ps <= antecedent.start < pe for ps, pe in self.lines[:-1]
-        ) or self._same_or_previous_paragraph(antecedent.start, start)
+        near = self._same_or_previous_paragraph(antecedent.start, start)
         return Attribution(antecedent.person, "pronoun", span, span_start, confidence=0.8 if near else 0.55)
 
     def _same_or_previous_paragraph(self, a: int, b: int) -> bool:
-        index = [i for i, (s, e) in enumerate(self.lines) if s <= a <= e]
-        other = [i for i, (s, e) in enumerate(self.lines) if s <= b <= e]
-        return bool(index and other and other[0] - index[0] <= 2)
+        paragraph_starts = [s for s, _ in self.lines]
+        return bisect.bisect_right(paragraph_starts, b) - bisect.bisect_right(paragraph_starts, a) <= 2

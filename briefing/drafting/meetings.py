@@ -8,6 +8,7 @@ for people already named. Dates come from ``briefing.drafting.dates``; anchored 
 before", "later on Thursday", "after the talks") take the main meeting's date.
 """
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -71,6 +72,7 @@ def find_meetings(
     published_on: datetime.date | None,
 ) -> list[DraftMeeting]:
     """The meetings the body reports, merged where two sentences report the same one."""
+    mentions = _Indexed(mentions)
     years = years_printed(body)
     dateline = _dateline_city(body)
     meetings: list[DraftMeeting] = []
@@ -184,10 +186,18 @@ def _city(sentence: str) -> str:
     return ""
 
 
+class _Indexed(list):
+    """Mentions in body order with their starts, for bisecting a sentence's share."""
+
+    def __init__(self, mentions):
+        super().__init__(mentions)
+        self.starts = [m.start for m in mentions]
+
+
 def _sentence_meeting(sentence, position, mentions, meetings, main, published_on, years):
-    in_sentence = [
-        m for m in mentions if position <= m.start < position + len(sentence) and m.person is not None
-    ]
+    starts = [m.start for m in mentions] if not isinstance(mentions, _Indexed) else mentions.starts
+    low, high = bisect.bisect_left(starts, position), bisect.bisect_left(starts, position + len(sentence))
+    in_sentence = [m for m in mentions[low:high] if m.person is not None]
     if _JOINED.search(sentence):
         if meetings:
             named = {m.person.slug for m in in_sentence}

@@ -3,6 +3,8 @@ to a stored official or to one this draft proposes; and title-only references ("
 General", "said US Secretary") resolved to the official the article has given that title.
 """
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -145,6 +147,7 @@ class MentionFinder:
         self.quoted = quoted
         self.mentions: list[Mention] = []
         self.mentions_so_far: list[Mention] = []
+        self._known: dict[str, set[str]] | None = None
 
     # -- segments outside quotations ---------------------------------------------------------------
 
@@ -443,15 +446,25 @@ class MentionFinder:
 
     def _bare_in(self, toks: list[Token], covered: list[tuple[int, int]]) -> list[Mention]:
         found = []
-        known = {}
-        for person in self.people + self.new_people:
-            if person.stored and not person.printed_names:
-                continue
-            for s in person.surnames:
-                known.setdefault(s, set()).add(person.slug)
-        by_slug = {p.slug: p for p in self.people + self.new_people}
+        if self._known is None:
+            # Surnames of the people this article names, computed once per body.
+            self._known = {}
+            for person in self.people + self.new_people:
+                if person.stored and not person.printed_names:
+                    continue
+                for s in person.surnames:
+                    self._known.setdefault(s, set()).add(person.slug)
+            self._by_slug = {p.slug: p for p in self.people + self.new_people}
+            self._covered = sorted(covered)
+            self._covered_starts = [s for s, _ in self._covered]
+        known, by_slug = self._known, self._by_slug
+
+        def inside(position: int) -> bool:
+            k = bisect.bisect_right(self._covered_starts, position) - 1
+            return k >= 0 and self._covered[k][0] <= position < self._covered[k][1]
+
         for n, tok in enumerate(toks):
-            if any(s <= tok.start < e for s, e in covered):
+            if inside(tok.start):
                 continue
             if tok.cap and tok.text in known and len(known[tok.text]) == 1:
                 person = by_slug[next(iter(known[tok.text]))]
@@ -480,7 +493,7 @@ class MentionFinder:
                     and not toks[m].cap
                     and (end + 1 >= len(toks) or toks[end + 1].low not in ORGANISATION_NOUNS)
                     and any(t.low in HEAD_TITLE_WORDS for t in toks[m : end + 1])
-                    and not any(s <= toks[m].start < e for s, e in covered)
+                    and not inside(toks[m].start)
                 ):
                     words = toks[n + 1 : end + 1]
                     words = [t for t in words if t.low not in {"new", "former"}] or [toks[m]]
@@ -581,9 +594,12 @@ class MentionFinder:
         if not wanted:
             return None, 0.0
         seen: dict[str, tuple[Person, int]] = {}
-        for m in earlier:
+        # Only the recent past can give a title its referent (and a megabyte of text stays fast).
+        for m in reversed(earlier):
+            if m.start <= position - 20_000:
+                break
             if m.start < position and m.person is not None:
-                seen[m.person.slug] = (m.person, m.start)
+                seen.setdefault(m.person.slug, (m.person, m.start))
         if not seen:
             for m in self.mentions_so_far:
                 if m.person is not None:
@@ -657,7 +673,8 @@ def _qualifier(tok: Token) -> bool:
     return bool(re.search(r"(?:an|ian|ese|ish|i)$", t)) and len(t) > 4
 
 
-def _title_words(title: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _title_words(title: str) -> frozenset[str]:
     words = set()
     for w in re.split(r"[\s\-]+", title.lower()):
         w = w.strip(".,’'")
@@ -665,7 +682,7 @@ def _title_words(title: str) -> set[str]:
             w = "defence"
         if w in TITLE_WORDS or w in PORTFOLIO_WORDS:
             words.add(w)
-    return words
+    return frozenset(words)
 
 
 def _lines(body: str, start: int, end: int):

@@ -7,9 +7,10 @@ blank line, then the body; the file ends with one newline that is not part of th
 import codecs
 import re
 
-#: The most text a draft is made from. The longest real article is some 12 KB; a megabyte is
-#: a book chapter, and anything larger is refused before it is decoded.
-MAX_TEXT_BYTES = 1024 * 1024
+#: The most text a draft is made from: 256 KiB, twenty times the longest article so far (12 KB),
+#: which drafts in about a second here (docs/drafting.md). Larger input is refused before it is
+#: decoded, so the admin and the API cannot be kept busy by a book.
+MAX_TEXT_BYTES = 256 * 1024
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

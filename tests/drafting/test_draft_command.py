@@ -46,7 +46,7 @@ def test_draft_command_refuses_a_file_that_is_not_utf8(tmp_path):
 def test_draft_command_refuses_ten_megabytes_without_reading_them(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_bytes(b"Headline\n\n" + b"x" * (10 * 1024 * 1024))
-    with pytest.raises(CommandError, match=r"at most 1,048,576 bytes"):
+    with pytest.raises(CommandError, match=r"at most 262,144 bytes"):
         call_command("draft", str(path))
 
 
