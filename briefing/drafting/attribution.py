@@ -79,6 +79,13 @@ class Attributor:
         self.lines = paragraphs(body)
         self.spoken: list[Person] = []  # speakers so far, most recent first
         self.quoted = [(p.start - 1, p.end + 1) for p in passages]
+        # The body with quotations blanked out, to find sentences around them.
+        masked = list(body)
+        for start, end in self.quoted:
+            for i in range(max(0, start), min(len(body), end)):
+                if masked[i] != "\n":
+                    masked[i] = " "
+        self.masked = "".join(masked)
 
     def run(self) -> list[Attribution]:
         results: list[Attribution] = []
@@ -356,15 +363,39 @@ class Attributor:
         return Attribution(person, "name", span, span_start, confidence=max(confidence, 0.9), mention=mention)
 
     def _pronoun(self, start: int, end: int, span: str, span_start: int) -> Attribution:
-        antecedent = None
-        for mention in reversed(self.mentions[: bisect.bisect_left(self.starts, start)]):
-            if mention.end <= start and mention.person is not None:
-                antecedent = mention
-                break
+        antecedent = self._antecedent(start) or next(
+            (
+                m
+                for m in reversed(self.mentions[: bisect.bisect_left(self.starts, start)])
+                if m.end <= start and m.person is not None
+            ),
+            None,
+        )
         if antecedent is None:
             return Attribution(None, "none", span, span_start, confidence=0.4)
         near = self._same_or_previous_paragraph(antecedent.start, start)
         return Attribution(antecedent.person, "pronoun", span, span_start, confidence=0.8 if near else 0.55)
+
+    def _antecedent(self, position: int) -> Mention | None:
+        """The antecedent a reader gives a pronoun: the subject (first official named, not as a
+        possessor) of its own sentence before it, else of the nearest sentence before that names
+        one, at most two paragraphs back."""
+        paragraph_starts = [s for s, _ in self.lines]
+        index = bisect.bisect_right(paragraph_starts, position) - 1
+        floor = paragraph_starts[max(0, index - 2)]
+        end = position
+        while end > floor:
+            pstart = paragraph_starts[bisect.bisect_right(paragraph_starts, end - 1) - 1]
+            start = sentence_start(self.masked, end, pstart)
+            low, high = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+            for mention in self.mentions[low:high]:
+                if mention.person is not None and self.body[mention.end : mention.end + 2] not in (
+                    "’s",
+                    "'s",
+                ):
+                    return mention
+            end = start - 1
+        return None
 
     def _same_or_previous_paragraph(self, a: int, b: int) -> bool:
         paragraph_starts = [s for s, _ in self.lines]

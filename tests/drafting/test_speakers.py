@@ -138,3 +138,9 @@ def test_inverted_attribution_stops_before_a_participle_clause():
         draft("“It is a first step,” said Ms Anna Kowal, adding that details would follow."), "It is"
     )
     assert found["attribution_text"] == "said Ms Anna Kowal"
+
+
+def test_pronoun_goes_to_the_subject_of_the_sentence_before_not_the_last_name():
+    body = "Lior Tamsen met Mateo Koval in Kelbridge on Monday. “We agreed on the files,” she said."
+    found = statement(draft(body), "We agreed")
+    assert (found["speaker"], found["attribution"]) == ("lior-tamsen", "pronoun")
