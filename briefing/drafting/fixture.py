@@ -71,7 +71,13 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
     dateline = _DATELINE.match(body)
     if dateline:
         masked[dateline.start(1) : dateline.end(1)] = " " * len(dateline.group(1))
-    meetings = find_meetings(body, "".join(masked), mentions, published_on)
+    future: list[str] = []
+    meetings = find_meetings(body, "".join(masked), mentions, published_on, future)
+    # Each listed phrase must be verbatim in the body (docs/annotation.md): quotations blanked out
+    # of a sentence make it something else, so those are left out.
+    not_meetings = (
+        "; ".join(f"[{s}] (future or planned)" for s in dict.fromkeys(future) if s in body) or "none"
+    )
     topics = _topics(directory, title + "\n" + body)
 
     people: list[Person] = []
@@ -145,6 +151,7 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
         "editor to accept, correct or reject. Only direct quotations are drafted (no paraphrases); "
         "each statement's confidence says how sure the drafter is of its speaker. "
         f"Not speech: {not_speech}. "
+        f"Not meetings: {not_meetings}. "
         + (" ".join(warnings) + " " if warnings else "")
         + (" ".join(notes) + " " if notes else "")
         + "Beyond the text: nothing; officials, organizations and topics known to the database are referred to by slug."

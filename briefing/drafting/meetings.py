@@ -70,8 +70,13 @@ def find_meetings(
     masked: str,
     mentions: list[Mention],
     published_on: datetime.date | None,
+    skipped: list[str] | None = None,
 ) -> list[DraftMeeting]:
-    """The meetings the body reports, merged where two sentences report the same one."""
+    """The meetings the body reports, merged where two sentences report the same one.
+
+    Sentences whose contact word is future or planned are appended to ``skipped``.
+    """
+    skipped = [] if skipped is None else skipped
     mentions = _Indexed(mentions)
     years = years_printed(body)
     dateline = _dateline_city(body)
@@ -86,7 +91,9 @@ def find_meetings(
             end = sentence_end(masked, position, offset + len(line))
             sentence = masked[position:end]
             if sentence.strip():
-                found = _sentence_meeting(sentence, position, mentions, meetings, main, published_on, years)
+                found = _sentence_meeting(
+                    sentence, position, mentions, meetings, main, published_on, years, skipped
+                )
                 if found == "joined":
                     pass
                 elif isinstance(found, tuple):
@@ -194,7 +201,7 @@ class _Indexed(list):
         self.starts = [m.start for m in mentions]
 
 
-def _sentence_meeting(sentence, position, mentions, meetings, main, published_on, years):
+def _sentence_meeting(sentence, position, mentions, meetings, main, published_on, years, skipped):
     starts = [m.start for m in mentions] if not isinstance(mentions, _Indexed) else mentions.starts
     low, high = bisect.bisect_left(starts, position), bisect.bisect_left(starts, position + len(sentence))
     in_sentence = [m for m in mentions[low:high] if m.person is not None]
@@ -213,6 +220,7 @@ def _sentence_meeting(sentence, position, mentions, meetings, main, published_on
         for t in pattern.finditer(sentence):
             window = sentence[: t.start()][-60:] + sentence[t.start() : t.end() + 15]
             if _FUTURE.search(window):
+                skipped.append(sentence.strip())
                 continue
             triggers.append(t)
             kind = kind or name

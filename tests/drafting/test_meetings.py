@@ -129,3 +129,11 @@ def test_the_possessor_of_a_title_is_not_a_participant():
     )
     (meeting,) = draft(body, published_on=datetime.date(2023, 9, 14))["meetings"]
     assert [p["official"] for p in meeting["participants"]] == ["piotr-zielin", "lena-hoff"]
+
+
+def test_a_future_event_left_out_is_listed_under_not_meetings_in_the_note():
+    fixture = draft("Lior Tamm will travel on to Solmere on Monday for talks with President Nadia Orsa.")
+    assert (
+        "Not meetings: [Lior Tamm will travel on to Solmere on Monday for talks with President Nadia Orsa]"
+        " (future or planned)." in fixture["note"]
+    )
