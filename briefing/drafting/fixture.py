@@ -53,6 +53,15 @@ def draft_fixture(
         raise DraftInputError(
             f"“{article_slug}” is not a slug: lowercase letters, digits and single hyphens."
         )
+    if slug is None:
+        # A slug made from the title never lands on a stored article: importing the draft would
+        # rewrite that article. A slug given explicitly is the caller's choice (re-drafting it).
+        from briefing.models import Article
+
+        taken = set(Article.objects.filter(slug__startswith=article_slug[:90]).values_list("slug", flat=True))
+        base, n = article_slug[:96].strip("-"), 2
+        while article_slug in taken:
+            article_slug, n = f"{base}-{n}", n + 1
     directory = load_directory()
     return _draft(directory, title, body, published_on, publisher, url, article_slug)
 

@@ -58,3 +58,14 @@ def test_draft_command_refuses_a_bad_publication_date():
 def test_draft_command_reports_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match=r"Cannot read .*missing\.txt: No such file or directory"):
         call_command("draft", str(tmp_path / "missing.txt"))
+
+
+def test_a_slug_made_from_the_title_never_lands_on_a_stored_article():
+    from briefing.drafting import draft_fixture
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(slug="talks-in-corvenna")
+    assert (
+        draft_fixture(title="Talks in Corvenna", body="Nothing quoted.")["article"]["slug"]
+        == "talks-in-corvenna-2"
+    )
