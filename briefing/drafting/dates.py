@@ -20,7 +20,7 @@ _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _DAY_MONTH = rf"(?:(?P<day>\d{{1,2}})\s+{_MONTH}|{_MONTH2}\s+(?P<day2>\d{{1,2}}))(?:,?\s+(?P<year>\d{{4}}))?"
 
 PATTERNS = [
-    ("explicit", re.compile(rf"\b(?:[Oo]n\s+)?(?:{_WEEKDAY}{_PART}\s*(?:,|\()\s*)?{_DAY_MONTH}\)?(?![\w])")),
+    ("explicit", re.compile(rf"\b(?:[Oo]n\s+)?(?:{_WEEKDAY}{_PART}\s*(?:,|\()?\s*)?{_DAY_MONTH}\)?(?![\w])")),
     ("month_year", re.compile(rf"\b(?:[Ii]n\s+){_MONTH}\s+(?P<year>\d{{4}})\b")),
     ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince)\s+(?P<year>(?:19|20)\d{2})\b(?!\s*(?:-|–|to)\s*\d)")),
     (

@@ -24,6 +24,7 @@ _TRIGGERS = [
     ("other", re.compile(r"\breception\b|\bhand(?:ed)?\s+over\b|\braised\b.{0,60}?\bwith\b|\bvisit\s+to\b")),
     ("meeting", re.compile(
         r"\bmet\b|\bheld\s+talks\b|\btalks\s+with\b|\breceived\b|\bhosted\b|\bworking\s+(?:dinner|lunch|breakfast)\b|\b(?:dined|lunched|breakfasted)\s+with\b|\bsat\s+down\s+with\b|\bmeeting\s+with\b|\btalks\s+between\b"
+        r"|\bwelcomed\b(?=\s+(?:the\s+)?[A-Z])"
         r"|\baudience\b|^\s*Meeting\b|\bagreed\b|\bvisited\b"
     )),
 ]  # fmt: skip

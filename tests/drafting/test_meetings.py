@@ -137,3 +137,18 @@ def test_a_future_event_left_out_is_listed_under_not_meetings_in_the_note():
         "Not meetings: [Lior Tamm will travel on to Solmere on Monday for talks with President Nadia Orsa]"
         " (future or planned)." in fixture["note"]
     )
+
+
+def test_a_welcome_is_a_meeting_and_later_that_day_takes_its_date():
+    body = (
+        "Prime Minister Rachel Adair welcomed President Thabo Nkosi of Zanara to Downing Street on Monday 6 November.\n\n"
+        "Later that day, the Prime Minister spoke by phone with Chancellor Ingrid Falk of Norrland."
+    )
+    visit, call = draft(body, published_on=datetime.date(2023, 11, 8))["meetings"]
+    assert (visit["kind"], visit["date"], visit["date_as_reported"]) == (
+        "bilateral_meeting",
+        "2023-11-06",
+        "on Monday 6 November",
+    )
+    assert (call["kind"], call["date"], call["inferred"]) == ("call", "2023-11-06", ["date"])
+    assert [p["official"] for p in call["participants"]] == ["rachel-adair", "ingrid-falk"]
