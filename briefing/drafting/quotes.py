@@ -143,3 +143,6 @@ def _classify(body: str, passage: Passage) -> None:
         passage.speech, passage.reason = False, "a title or name in capitals"
     elif _NAMING_NOUN_AFTER.search(after):
         passage.speech, passage.reason = False, "the name of a document or programme"
+    elif not speech_verb and len(words) <= 4:
+        # "the deal's “sunset clause”": a few words nobody is said to have said.
+        passage.speech, passage.reason = False, "scare quotes: no one is reported saying them"

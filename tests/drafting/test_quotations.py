@@ -81,3 +81,9 @@ def test_a_stray_closing_mark_is_ignored_and_reported():
     fixture = draft("Prices rose” on Monday. “Good,” said Lena Voss.")
     assert quotes(fixture) == [("Good,", 25)]
     assert "A closing quotation mark at offset 11 has no opening mark; ignored." in fixture["note"]
+
+
+def test_a_few_words_nobody_is_said_to_have_said_are_scare_quotes():
+    fixture = draft("Critics pointed to the deal’s “sunset clause” on Monday.")
+    assert fixture["statements"] == []
+    assert "[sunset clause] (scare quotes: no one is reported saying them)" in fixture["note"]
