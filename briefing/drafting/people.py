@@ -405,7 +405,7 @@ class MentionFinder:
         after2 = toks[j + 1].low if j + 1 < len(toks) else ""
         return (
             before in REPORTING_VERBS or before in _PERSON_CONTEXT or after in REPORTING_VERBS
-            or (after == "," and after2 in {"who", "whose"}) or after in {"and", "met", "had", "was", "has"}
+            or (after == "," and after2 in {"who", "whose"}) or after == "met"
         )  # fmt: skip
 
     def _title_only(self, toks: list[Token], i: int, j: int) -> Mention | None:

@@ -144,3 +144,8 @@ def test_pronoun_goes_to_the_subject_of_the_sentence_before_not_the_last_name():
     body = "Lior Tamsen met Mateo Koval in Kelbridge on Monday. “We agreed on the files,” she said."
     found = statement(draft(body), "We agreed")
     assert (found["speaker"], found["attribution"]) == ("lior-tamsen", "pronoun")
+
+
+def test_a_place_doing_something_is_not_proposed_as_an_official():
+    fixture = draft("Port Adaine was quiet on Monday. “We wait,” said Ann Bell.")
+    assert [o["slug"] for o in fixture["officials"]] == ["ann-bell"]
