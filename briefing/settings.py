@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` briefing's replaces (briefing/management/commands/runserver.py).
+    "briefing",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -58,7 +60,6 @@ INSTALLED_APPS = [
     "simple_history",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "briefing",
     "api",
 ]
 
