@@ -14,6 +14,7 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("posts", views.PostViewSet, basename="post")
+router.register("drafts", views.DraftViewSet, basename="draft")
 
 urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),

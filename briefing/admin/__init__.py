@@ -22,6 +22,7 @@ from briefing.admin.forms import (
     ParticipationFormSet,
     StatementAdminForm,
 )
+from briefing.admin.drafts import DraftAdmin  # noqa: F401 (registered on import)
 from briefing.admin.mentions import MentionInline
 from briefing.admin.posts import MembershipInline
 from briefing.models import (
