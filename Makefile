@@ -7,7 +7,7 @@ PORT ?= 8000
 # Development settings of this checkout, read by every local command (briefing/settings.py).
 ENV_FILE ?= .env
 
-.PHONY: run test lint format schema clean deploy-check image sdk fuzz load bench bench-replicas
+.PHONY: run test lint format schema clean deploy-check image sdk fuzz load bench bench-replicas score
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ $(ENV_FILE):
 # are listed at the end.
 test: $(VENV)/.dev
 	$(PY) -m pytest -p tests.progress --durations=15 $(PYTEST_ARGS)
+
+## score: draft every gold article (tests/data/gold/) and print how the drafts score (docs/drafting.md); SCORE_ARGS=--cold for an empty database
+# A throwaway in-memory database holds the other gold articles while each one is drafted; the
+# configured database is never touched.
+score: $(VENV)/.dev
+	DEBUG=true DATABASE_URL=sqlite:///:memory: $(PY) manage.py score_drafts $(SCORE_ARGS)
 
 ## lint: ruff's lint and format checks
 lint: $(VENV)/.dev
