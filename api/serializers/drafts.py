@@ -71,4 +71,6 @@ class DraftSerializer(serializers.ModelSerializer):
         return draft_undecided(draft)
 
     def get_review_url(self, draft) -> str:
-        return self.context["request"].build_absolute_uri(reverse("admin:briefing_draft_review", args=[draft.pk]))
+        return self.context["request"].build_absolute_uri(
+            reverse("admin:briefing_draft_review", args=[draft.pk])
+        )

@@ -27,7 +27,9 @@ class DraftPagination(KeysetPagination):
     ordering = ("-created_at", "-id")
 
 
-class DraftViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DraftViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Drafts of articles: text in, a proposed fixture out, reviewed and published by an editor.
 
     A draft proposes every direct quotation with its exact span and speaker, the officials, the

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from briefing import drafting, rules
 from briefing.models import Draft, Statement
@@ -87,11 +88,15 @@ class DraftReviewForm(forms.Form):
             chosen = self.cleaned_data[f"statement_{i}_decision"] or None
             speaker = self.cleaned_data[f"statement_{i}_speaker"] or None
             attribution = self.cleaned_data[f"statement_{i}_attribution"] or None
-            changed = speaker != statement.get("speaker") or attribution != statement.get("attribution", "none")
+            changed = speaker != statement.get("speaker") or attribution != statement.get(
+                "attribution", "none"
+            )
             if chosen == drafts.REJECT:
                 result.append(drafts.StatementDecision(drafts.REJECT))
             elif chosen == drafts.CORRECT or changed:
-                result.append(drafts.StatementDecision(drafts.CORRECT, speaker=speaker, attribution=attribution))
+                result.append(
+                    drafts.StatementDecision(drafts.CORRECT, speaker=speaker, attribution=attribution)
+                )
             elif chosen or accept_undecided:
                 result.append(drafts.StatementDecision(drafts.ACCEPT))
             else:
@@ -127,7 +132,10 @@ class DraftReviewForm(forms.Form):
             {
                 "number": i + 1,
                 "meeting": meeting,
-                "participants": ", ".join(names.get(p["official"], p["official"]) for p in meeting["participants"]),
+                "where": ", ".join(part for part in (meeting.get("location"), meeting.get("city")) if part),
+                "participants": ", ".join(
+                    names.get(p["official"], p["official"]) for p in meeting["participants"]
+                ),
                 "decision": self[f"meeting_{i}_decision"],
             }
             for i, meeting in enumerate(self.draft.proposal["meetings"])
@@ -156,26 +164,49 @@ def highlighted_body(draft: Draft) -> str:
             parts.append(
                 format_html(
                     '<mark class="draft-quote" id="quote-{}" data-statement="{}"><sup>{}</sup>{}</mark>',
-                    i + 1, i + 1, i + 1, draft.body[start:end],
-                )  # fmt: skip
+                    i + 1,
+                    i + 1,
+                    i + 1,
+                    draft.body[start:end],
+                )
             )
         else:
             parts.append(
-                format_html('<u class="draft-attribution" data-statement="{}">{}</u>', i + 1, draft.body[start:end])
+                format_html(
+                    '<u class="draft-attribution" data-statement="{}">{}</u>', i + 1, draft.body[start:end]
+                )
             )
         at = end
     parts.append(format_html("{}", draft.body[at:]))
-    return format_html("{}", "").join(parts)
+    # Every part is escaped by format_html: the joined whole is safe.
+    return mark_safe("".join(parts))
 
 
 @admin.register(Draft)
 class DraftAdmin(admin.ModelAdmin):
     """Drafts: added from text, then reviewed and published (or discarded) on the review page."""
 
-    list_display = ["title", "status", "published_on", "statement_count", "created_by", "created_at", "review"]
+    list_display = [
+        "title",
+        "status",
+        "published_on",
+        "statement_count",
+        "created_by",
+        "created_at",
+        "review",
+    ]
     list_filter = ["status"]
     search_fields = ["title"]
-    readonly_fields = ["title", "status", "published_on", "publisher", "url", "article", "created_by", "created_at"]
+    readonly_fields = [
+        "title",
+        "status",
+        "published_on",
+        "publisher",
+        "url",
+        "article",
+        "created_by",
+        "created_at",
+    ]
 
     @admin.display(description="proposed statements")
     def statement_count(self, draft: Draft) -> int:
@@ -184,11 +215,15 @@ class DraftAdmin(admin.ModelAdmin):
     @admin.display(description="")
     def review(self, draft: Draft) -> str:
         label = "Review" if draft.status == Draft.Status.IN_REVIEW else "View"
-        return format_html('<a href="{}">{}</a>', reverse("admin:briefing_draft_review", args=[draft.pk]), label)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:briefing_draft_review", args=[draft.pk]), label
+        )
 
     def get_urls(self):
         return [
-            path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="briefing_draft_review"),
+            path(
+                "<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="briefing_draft_review"
+            ),
             *super().get_urls(),
         ]
 
@@ -203,9 +238,16 @@ class DraftAdmin(admin.ModelAdmin):
                 form.add_error(None, getattr(error, "messages", [str(error)]))
             else:
                 count = len(draft.proposal["statements"])
-                self.message_user(request, f"Drafted “{draft.title}”: {count} statements to review.", messages.SUCCESS)
+                self.message_user(
+                    request, f"Drafted “{draft.title}”: {count} statements to review.", messages.SUCCESS
+                )
                 return HttpResponseRedirect(reverse("admin:briefing_draft_review", args=[draft.pk]))
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form, "title": "Draft an article"}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "title": "Draft an article",
+        }
         return TemplateResponse(request, "admin/briefing/draft/add.html", context)
 
     def change_view(self, request: HttpRequest, object_id, form_url: str = "", extra_context=None):
@@ -244,7 +286,9 @@ class DraftAdmin(admin.ModelAdmin):
         try:
             if "_discard" in request.POST:
                 drafts.draft_discard(draft=draft, user=request.user)
-                self.message_user(request, "The draft was discarded; nothing was published.", messages.SUCCESS)
+                self.message_user(
+                    request, "The draft was discarded; nothing was published.", messages.SUCCESS
+                )
                 return reverse("admin:briefing_draft_changelist")
             accept_rest = "_accept_rest" in request.POST
             drafts.draft_decide(

@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("article", help="The article's text file (UTF-8).")
-        parser.add_argument("--published-on", help="The publication day, YYYY-MM-DD (relative dates need it).")
+        parser.add_argument(
+            "--published-on", help="The publication day, YYYY-MM-DD (relative dates need it)."
+        )
         parser.add_argument("--title", help="The headline; then the whole file is the body.")
         parser.add_argument("--publisher", default="", help="The site that published it.")
         parser.add_argument("--url", default="", help="Where it was published.")
@@ -32,7 +34,9 @@ class Command(BaseCommand):
             try:
                 when = datetime.date.fromisoformat(published_on)
             except ValueError:
-                raise CommandError(f"--published-on {display(published_on)!r} is not a date (YYYY-MM-DD).") from None
+                raise CommandError(
+                    f"--published-on {display(published_on)!r} is not a date (YYYY-MM-DD)."
+                ) from None
         path = Path(article)
         try:
             with path.open("rb") as fh:
