@@ -93,10 +93,19 @@ def _free_slug(slug: str) -> str:
 
 
 def draft_speakers(draft: Draft) -> dict[str, str]:
-    """The officials a statement of ``draft`` may be given to: slug → name (proposed ones first)."""
-    names = {official["slug"]: official["name"] for official in draft.proposal.get("officials", [])}
-    for slug, name in Official.objects.order_by("name").values_list("slug", "name"):
-        names.setdefault(slug, name)
+    """The officials the review offers as speakers: slug → name.
+
+    Those the draft proposes, then those of the database it refers to (by a mention, a speaker
+    or a participant): the people the article names. Not every official the database holds,
+    which would make each statement's choice as long as the whole directory.
+    """
+    proposal = draft.proposal
+    names = {official["slug"]: official["name"] for official in proposal.get("officials", [])}
+    referred = {m["official"] for m in proposal.get("mentions", [])}
+    referred |= {s["speaker"] for s in proposal["statements"] if s.get("speaker")}
+    referred |= {p["official"] for m in proposal["meetings"] for p in m.get("participants", [])}
+    known = Official.objects.filter(slug__in=referred - set(names)).order_by("name")
+    names.update(known.values_list("slug", "name"))
     return names
 
 
@@ -111,7 +120,9 @@ def _statement_decision(draft: Draft, index: int, value, speakers: dict) -> dict
         )
     if value.decision == CORRECT:
         proposed = draft.proposal["statements"][index]
-        if value.speaker is not None and value.speaker not in speakers:
+        if value.speaker is not None and not (
+            value.speaker in speakers or Official.objects.filter(slug=value.speaker).exists()
+        ):
             raise ValidationError(f"Statement {index + 1}: no official “{value.speaker}”.", code="invalid")
         if (
             value.speaker is not None

@@ -154,3 +154,11 @@ def test_the_reviewed_fixture_drops_what_only_the_reviewer_needs(draft):
 
     assert all("confidence" in s for s in draft.proposal["statements"])
     assert not any("confidence" in s for s in fixture["statements"])
+
+
+def test_the_review_offers_the_officials_the_article_names_not_the_whole_directory(draft):
+    speakers = drafts.draft_speakers(draft)
+
+    named = {s["speaker"] for s in draft.proposal["statements"] if s["speaker"]}
+    assert named <= set(speakers)
+    assert "jens-stoltenberg" not in speakers  # in the database, not in this article
