@@ -47,8 +47,10 @@ class BriefingAutoSchema(AutoSchema):
     def error_statuses(self) -> list[int]:
         """The error statuses this operation can answer."""
         statuses = [400, 406, 429, 503]
+        if self.method not in SAFE_METHODS or self._editors_only():
+            statuses += [401, 403]
         if self.method not in SAFE_METHODS:
-            statuses += [401, 403, 411, 413, 415, 422]
+            statuses += [411, 413, 415, 422]
         if self.method not in SAFE_METHODS:
             statuses.append(409)
         if self._is_a_detail():
@@ -57,6 +59,10 @@ class BriefingAutoSchema(AutoSchema):
         if self.method in ("GET", "PUT", "PATCH", "DELETE"):
             statuses.append(412)
         return sorted(statuses)
+
+    def _editors_only(self) -> bool:
+        """Whether reading needs an editor's credentials too (drafts are not public)."""
+        return getattr(self.view, "editors_only", False)
 
     def _is_a_detail(self) -> bool:
         return "{" in self.path
@@ -99,7 +105,7 @@ class BriefingAutoSchema(AutoSchema):
     def get_auth(self):
         # Anonymous clients may read: say so, or generated clients insist on credentials.
         auth = super().get_auth()
-        if self.method in SAFE_METHODS and {} not in auth:
+        if self.method in SAFE_METHODS and not self._editors_only() and {} not in auth:
             auth.append({})
         return auth
 

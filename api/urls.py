@@ -2,7 +2,7 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from api import exports, health, views
 
@@ -14,6 +14,10 @@ router.register("statements", views.StatementViewSet, basename="statement")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("posts", views.PostViewSet, basename="post")
+
+# Editors only (never public data, so not among the index's collections): drafting from text.
+editors = SimpleRouter()
+editors.register("drafts", views.DraftViewSet, basename="draft")
 
 urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
@@ -29,4 +33,5 @@ urlpatterns = [
     path("meetings.ics", views.MeetingViewSet.as_view({"get": "calendar"}), name="meeting-calendar"),
     path("export/popolo.json", exports.PopoloExportView.as_view(), name="popolo-export"),
     *router.urls,
+    *editors.urls,
 ]

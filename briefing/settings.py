@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` briefing's replaces (briefing/management/commands/runserver.py).
+    "briefing",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -58,7 +60,6 @@ INSTALLED_APPS = [
     "simple_history",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "briefing",
     "api",
 ]
 
@@ -179,7 +180,7 @@ SPECTACULAR_SETTINGS = {
         "about what, and who said what, with every statement traceable to the exact span of the "
         "article it came from. Errors use RFC 9457 problem details (see the `Problem` schema)."
     ),
-    "VERSION": "2.0.0",
+    "VERSION": "2.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -16,7 +16,7 @@ import functools
 import json
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, Lookup, Window
 from django.db.models.functions import RowNumber
 
@@ -140,16 +140,19 @@ def related_queryset(nested: NestedLoad, keys, *, many: bool):
 
 def related_rows(nested: NestedLoad, keys: set) -> list:
     """The nested list's rows, from SQL compiled once per list and connection (the keys are one
-    parameter, so the statement is the same for every page)."""
+    parameter, so the statement is the same for every page). They are read from the database the
+    router chooses for reading, as a queryset would be (a replica while one is healthy)."""
+    connection = connections[router.db_for_read(nested.query.model)]
     vendor = connection.vendor
-    if vendor not in KEYS_PARAMETER:
-        return list(related_queryset(nested, keys, many=len(keys) > 1))
     many = len(keys) > 1
+    if vendor not in KEYS_PARAMETER:
+        return list(related_queryset(nested, keys, many=many).using(connection.alias))
     key = (connection.alias, vendor, many)
     statement = nested.statements.get(key)
     if statement is None:
-        statement = nested.statements[key] = Statement.compile(related_queryset(nested, KEYS, many=many))
-    return statement.run(KEYS_PARAMETER[vendor](keys))
+        queryset = related_queryset(nested, KEYS, many=many)
+        statement = nested.statements[key] = Statement.compile(queryset, connection=connection)
+    return statement.run(KEYS_PARAMETER[vendor](keys), connection=connection)
 
 
 class KeysIn(Lookup):
@@ -190,8 +193,8 @@ class Statement:
     order: tuple[int, ...] | None
 
     @classmethod
-    def compile(cls, queryset) -> "Statement":
-        """The statement Django would run for ``queryset`` (a ``values_list``)."""
+    def compile(cls, queryset, *, connection) -> "Statement":
+        """The statement Django would run for ``queryset`` (a ``values_list``) on ``connection``."""
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         selected = [column[0] for column in compiler.select[: compiler.col_count]]
@@ -209,7 +212,7 @@ class Statement:
             order=None if names == wanted else tuple(names.index(name) for name in wanted),
         )
 
-    def run(self, keys_parameter) -> list:
+    def run(self, keys_parameter, *, connection) -> list:
         """The rows, converted as Django converts them, in the ``values_list`` order."""
         params = list(self.params)
         for position in self.keys_at:

@@ -1,6 +1,7 @@
 """The API's viewsets: the shared behaviour (``base``) and one viewset per collection (``resources``)."""
 
 from api.views.base import BriefingViewSet, PreconditionFailed
+from api.views.drafts import DraftViewSet
 from api.views.resources import (
     ArticleViewSet,
     MeetingViewSet,
@@ -14,6 +15,7 @@ from api.views.resources import (
 __all__ = [
     "ArticleViewSet",
     "BriefingViewSet",
+    "DraftViewSet",
     "MeetingViewSet",
     "OfficialViewSet",
     "OrganizationViewSet",

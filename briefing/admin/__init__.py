@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from briefing import rules, services
 from briefing.admin.base import ADMIN_REASON, ReadOnlyInline, ServiceAdmin, change_link
+from briefing.admin.drafts import DraftAdmin  # noqa: F401 (registered on import)
 from briefing.admin.forms import (
     ArticleAdminForm,
     MeetingAdminForm,

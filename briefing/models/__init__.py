@@ -7,6 +7,7 @@ are owned by ``briefing.services``, which the importer, the admin and the API al
 """
 
 from briefing.models.directory import Membership, Official, Organization, Post
+from briefing.models.drafts import Draft
 from briefing.models.imports import ImportRecord
 from briefing.models.meetings import Meeting, Participation, Topic
 from briefing.models.querysets import StoredSearchVector, current_title, related_count, sort_date
@@ -14,6 +15,7 @@ from briefing.models.sources import Article, Mention, Statement
 
 __all__ = [
     "Article",
+    "Draft",
     "ImportRecord",
     "Meeting",
     "Membership",

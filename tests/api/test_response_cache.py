@@ -18,9 +18,11 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from briefing import cache, responses
+from briefing import cache, drafting, responses
 from briefing.models import Meeting
+from briefing.services import drafts
 from tests import factories
+from tests.gold import GOLD
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +294,21 @@ def with_replicas(settings):
     yield
     db_router.close_scope()
     replicas.monitor.forget()
+
+
+def test_publishing_a_draft_is_seen_by_the_next_read(api, committed):
+    title, body = drafting.read_article_text((GOLD / "marisca-teravia-ferry-call-2022.txt").read_bytes())
+    draft = drafts.draft_create(title=title, body=body)
+    url = reverse("article-detail", args=[draft.proposal["article"]["slug"]])
+    assert api.get(url).status_code == 404
+    drafts.draft_decide(
+        draft=draft,
+        statements=[drafts.StatementDecision(drafts.ACCEPT)] * len(draft.proposal["statements"]),
+        meetings=[drafts.ACCEPT] * len(draft.proposal["meetings"]),
+    )
+    listed = api.get(reverse("article-list")).json()["results"]
+    with committed():
+        drafts.draft_publish(draft=draft)
+
+    assert api.get(url).status_code == 200
+    assert len(api.get(reverse("article-list")).json()["results"]) == len(listed) + 1

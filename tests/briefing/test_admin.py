@@ -58,7 +58,7 @@ def test_editor_sees_exactly_the_briefing_models_on_the_admin_index(editor_clien
 
     assert response.status_code == 200
     listed = {model["object_name"] for app in response.context["app_list"] for model in app["models"]}
-    assert listed == {model.__name__ for model in BRIEFING_MODELS}
+    assert listed == {model.__name__ for model in BRIEFING_MODELS} | {"Draft"}
 
 
 @pytest.fixture
@@ -418,6 +418,7 @@ def test_editors_group_has_exactly_add_change_and_view_on_briefing_models():
             "meeting",
             "participation",
             "statement",
+            "draft",
         ]
         for action in ["add", "change", "view"]
     }
