@@ -107,9 +107,11 @@ class Attributor:
         while first > 0 and self.passages[first - 1].paragraph == passage.paragraph:
             first -= 1
         same_paragraph = list(zip(self.passages[first:n], done[first:n], strict=True))
-        if passage.reopened and done:
-            return self._continuation(done[-1])
         found = self._trailing(passage, limit)
+        if passage.reopened and done and found is None:
+            # A paragraph reopening a running quotation continues its speaker, unless it says
+            # who speaks itself (guide: continuation is for paragraphs with no attributing words).
+            return self._continuation(done[-1])
         if found is None:
             floor = prev.end + 1 if prev is not None and prev.paragraph == passage.paragraph else pstart
             shared = same_paragraph[-1][1] if same_paragraph else None

@@ -87,3 +87,9 @@ def test_a_few_words_nobody_is_said_to_have_said_are_scare_quotes():
     fixture = draft("Critics pointed to the deal’s “sunset clause” on Monday.")
     assert fixture["statements"] == []
     assert "[sunset clause] (scare quotes: no one is reported saying them)" in fixture["note"]
+
+
+def test_a_reopened_paragraph_that_names_its_speaker_is_attributed_by_name():
+    body = "“We will act, Mateo Koll said.\n\n“Next week,” said Kas Dahl."
+    second = draft(body)["statements"][1]
+    assert (second["text"], second["speaker"], second["attribution"]) == ("Next week,", "kas-dahl", "name")
