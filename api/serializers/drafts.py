@@ -56,7 +56,10 @@ class DraftSerializer(serializers.ModelSerializer):
     )
     review_url = serializers.SerializerMethodField(help_text="The admin page where an editor reviews it.")
     article = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="The article publishing made of it; null until then."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the article publishing made of it; null until then.",
     )
 
     class Meta:

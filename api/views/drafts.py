@@ -44,6 +44,17 @@ class DraftViewSet(
     filter_backends = []
     editors_only = True
 
+    # Query parameters each action knows; any other is a 400, as on every collection.
+    known_params = {"list": {"cursor", "page_size", "count", "format"}, "retrieve": {"format"}}
+
+    def filter_queryset(self, queryset):
+        known = self.known_params.get(self.action, set())
+        unknown = sorted(set(self.request.query_params) - known)
+        if unknown:
+            message = f"Unknown query parameter. Known: {', '.join(sorted(known)) or 'none'}."
+            raise exceptions.ValidationError({name: [message] for name in unknown}, code="unknown_parameter")
+        return queryset
+
     def read_serializer_class(self):
         return DraftSerializer
 

@@ -120,3 +120,18 @@ def test_the_schema_documents_drafting_for_editors_only(api):
     assert post["summary"] == "Draft an article"
     assert {"201", "400", "401", "403"} <= set(post["responses"])
     assert {} not in schema["paths"]["/drafts/"]["get"]["security"]
+
+
+def test_an_unknown_query_parameter_on_drafts_is_a_400_naming_it(editor_api):
+    url = editor_api.post("/drafts/", {"text": TEXT}, format="json").json()["url"]
+
+    response = editor_api.get(url + "?omit=proposal")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "omit"
+
+
+def test_a_draft_not_yet_published_says_article_null(editor_api):
+    body = editor_api.post("/drafts/", {"text": TEXT}, format="json").json()
+
+    assert (body["article"], body["published_at"]) == (None, None)
