@@ -68,16 +68,20 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
     out = []
     for m in _TOKEN.finditer(text):
         word, start = m.group(), m.start() + offset
-        possessive = False
+        possessive, full_stop = False, None
         if len(word) > 1 and word[0].isalpha():
             if word.endswith(".") and not _abbreviation(word):
                 word = word.rstrip(".")
+                full_stop = start + len(word)
             for tail in ("’s", "'s"):
                 if word.endswith(tail) and len(word) > 2:
                     word, possessive = word[: -len(tail)], True
             word = word.rstrip("’'-")
         if word:
             out.append(Token(word, start, start + len(word), possessive))
+        if full_stop is not None:
+            # "… Ada Lorne. The Prime Minister said": the period ends the name's run of capitals.
+            out.append(Token(".", full_stop, full_stop + 1))
     return out
 
 

@@ -149,3 +149,12 @@ def test_pronoun_goes_to_the_subject_of_the_sentence_before_not_the_last_name():
 def test_a_place_doing_something_is_not_proposed_as_an_official():
     fixture = draft("Port Adaine was quiet on Monday. “We wait,” said Ann Bell.")
     assert [o["slug"] for o in fixture["officials"]] == ["ann-bell"]
+
+
+def test_a_name_ending_its_sentence_does_not_run_into_the_next_sentence():
+    body = (
+        "Hale flew north for a meeting with Kestrian Prime Minister Ada Lorne. "
+        "The Prime Minister said Kestria was “ready to carry its share of the cost”."
+    )
+    found = statement(draft(body), "ready to carry")
+    assert (found["speaker"], found["attribution"]) == ("ada-lorne", "title")
