@@ -28,6 +28,16 @@ from briefing.drafting.lexicon import (
 
 _TOKEN = re.compile(r"\(ret\)|[^\W\d_][\w’'.\-]*|\d+|[^\w\s]")
 _CONNECTORS = {"of", "for", "to", "in", "the"}
+# Lower-case particles inside a surname: Jan de Vries-Mola, Ursula von Arden, Khalid bin Saleh.
+PARTICLES = frozenset(
+    ["de", "van", "von", "der", "den", "del", "della", "di", "da", "du", "dos", "das", "le", "la", "bin", "ibn", "ter"]
+)
+_PREFIXED = re.compile(r"(?:al|el|ad|as|ash|az|ben|bint)-[A-Z][\w’'-]*")
+
+
+def _particle(toks: list, n: int) -> bool:
+    """A surname particle: lower case, standing right before a capitalised word of the name."""
+    return toks[n].low in PARTICLES and n + 1 < len(toks) and (toks[n + 1].cap or _PREFIXED.fullmatch(toks[n + 1].text))
 _PERSON_CONTEXT = {"met", "received", "hosted", "succeeded", "succeeding", "thanked", "including", "with", "by",
                    "and", "joined", "welcomed", "visited", "called", "told"}  # fmt: skip
 
@@ -206,6 +216,7 @@ class MentionFinder:
             while j < len(toks) and (
                 toks[j].cap
                 or toks[j].text == "(ret)"
+                or (j > i and (_particle(toks, j) or _PREFIXED.fullmatch(toks[j].text)))
                 or (toks[j].low in _CONNECTORS and j > i and _capital_follows(toks, j))
             ):
                 j += 1
@@ -245,10 +256,9 @@ class MentionFinder:
                 return self._title_only(toks, i, j)
             name_start += real[-2]
         name_end = name_start
-        while (
-            name_end < len(run)
-            and _name_like(run[name_end], self.places)
-            and run[name_end].low not in _CONNECTORS
+        while name_end < len(run) and (
+            (_name_like(run[name_end], self.places) and run[name_end].low not in _CONNECTORS)
+            or (name_end > name_start and (_particle(run, name_end) or _PREFIXED.fullmatch(run[name_end].text)))
         ):
             name_end += 1
             if run[name_end - 1].possessive:
@@ -267,7 +277,9 @@ class MentionFinder:
         ):
             return None  # "Brannock’s Deputy Foreign Minister": a qualifier, not a name
         real = [
-            t for t in name_tokens if t.text not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", t.text)
+            t
+            for t in name_tokens
+            if t.text not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", t.text) and t.low not in PARTICLES
         ]
         if not real:
             return self._title_only(toks, i, j) if k is not None else None
@@ -472,7 +484,11 @@ class MentionFinder:
                 continue
             if tok.cap and tok.text in known and len(known[tok.text]) == 1:
                 person = by_slug[next(iter(known[tok.text]))]
-                found.append(Mention(tok.start, tok.end, person, name=tok.text, confidence=0.9))
+                first = n
+                while first > 0 and toks[first - 1].low in PARTICLES and not inside(toks[first - 1].start):
+                    first -= 1  # "de Vries-Mola said": the particle is part of the printed surname
+                start = toks[first].start
+                found.append(Mention(start, tok.end, person, name=self.body[start : tok.end], confidence=0.9))
             elif tok.low == "the" and n + 1 < len(toks):
                 # "the Valdoran minister", "the new minister": a lower-case title after "the".
                 m = n + 1

@@ -158,3 +158,14 @@ def test_a_name_ending_its_sentence_does_not_run_into_the_next_sentence():
     )
     found = statement(draft(body), "ready to carry")
     assert (found["speaker"], found["attribution"]) == ("ada-lorne", "title")
+
+
+def test_a_surname_particle_and_hyphen_stay_in_the_name_and_its_bare_form_attributes():
+    body = (
+        "Defence Secretary Jan de Vries-Mola arrived first.\n\n"
+        "“Our pilots already train together,” de Vries-Mola said."
+    )
+    fixture = draft(body)
+    assert [o["name"] for o in fixture["officials"]] == ["Jan de Vries-Mola"]
+    found = statement(fixture, "Our pilots")
+    assert (found["speaker"], found["attribution_text"]) == ("jan-de-vries-mola", "de Vries-Mola said")
