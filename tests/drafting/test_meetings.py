@@ -152,3 +152,16 @@ def test_a_welcome_is_a_meeting_and_later_that_day_takes_its_date():
     )
     assert (call["kind"], call["date"], call["inferred"]) == ("call", "2023-11-06", ["date"])
     assert [p["official"] for p in call["participants"]] == ["rachel-adair", "ingrid-falk"]
+
+
+@pytest.mark.parametrize(
+    ("venue", "location"),
+    [
+        ("the Council's headquarters", "the Council's headquarters"),
+        ("the Castel Brun air base", "Castel Brun air base"),
+        ("the Council's", ""),
+    ],
+)
+def test_a_venue_is_its_whole_noun_phrase_or_nothing(venue, location):
+    body = f"Kowal Brenner met Anna Roth at {venue} on Monday."
+    assert [m["location"] for m in draft(body)["meetings"]] == [location]
