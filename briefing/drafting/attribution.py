@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.drafting.directory import Person
-from briefing.drafting.lexicon import ABBREVIATIONS, ANONYMOUS_NOUNS, PRONOUNS, REPORTING_VERBS
+from briefing.drafting.lexicon import ABBREVIATIONS, ANONYMOUS_NOUNS, PRONOUNS, REPORTING_VERBS, TITLE_WORDS
 from briefing.drafting.people import Mention, MentionFinder
 from briefing.drafting.quotes import Passage, paragraphs
 
@@ -350,6 +350,10 @@ class Attributor:
             return self._pronoun(words[0].start(), words[0].end(), span, span_start)
         if words and any(w.group().lower().strip(".,") in ANONYMOUS_NOUNS for w in words[:6]):
             return Attribution(None, "none", span, span_start, confidence=0.8)
+        if words and any(w.group().lower() in TITLE_WORDS for w in words[:6]):
+            # "the Sarnian leader said" that fits no official, or several: nobody, never the
+            # speaker before it.
+            return Attribution(None, "none", span, span_start, confidence=0.4)
         return None if not inverted else Attribution(None, "none", span, span_start, confidence=0.5)
 
     def _by_mention(self, mention: Mention, span: str, span_start: int) -> Attribution:

@@ -440,6 +440,9 @@ class MentionFinder:
         after = toks[end_index].low if end_index < len(toks) else ""
         if any(t.possessive for t in run[:-1]):
             return None
+        k = i + lead - (2 if before == "the" else 1)
+        if k >= 1 and toks[k].low == "of" and toks[k - 1].low in ORGANISATION_NOUNS:
+            return None  # "Office of the President of Belmark": an institution, not a person
         if not (before == "the" or before in REPORTING_VERBS or after in REPORTING_VERBS or i + lead == 0):
             return None
         if (
@@ -627,8 +630,8 @@ class MentionFinder:
         best, best_key, rivals = None, None, 0
         speaker_rank = {p.slug: i for i, p in enumerate(speakers)}
         for person, last in seen.values():
-            article = any(wanted <= _title_words(t) for t in person.article_titles)
-            stored = any(wanted <= _title_words(t) for t in person.stored_titles)
+            article = any(_title_fits_words(wanted, _title_words(t)) for t in person.article_titles)
+            stored = any(_title_fits_words(wanted, _title_words(t)) for t in person.stored_titles)
             if not (article or stored):
                 continue
             own = person.qualifiers | _stored_qualifiers(person, self.directory)
@@ -670,6 +673,23 @@ def _stored_qualifiers(person: Person, directory: Directory) -> set[str]:
             if w.lower() not in TITLE_WORDS | PORTFOLIO_WORDS
         }
     return found
+
+
+# A descriptor that stands for any of several offices: "the Sarnian leader" is its president or
+# prime minister, "the premier" its prime minister, "the envoy" an ambassador.
+_GENERIC_TITLES = {
+    "leader": frozenset(["president", "prime", "premier", "chancellor", "king", "queen", "emir", "leader"]),
+    "premier": frozenset(["prime", "premier"]),
+    "envoy": frozenset(["ambassador", "envoy", "representative"]),
+}
+
+
+def _title_fits_words(wanted: frozenset[str], held: frozenset[str]) -> bool:
+    """Whether a reference's title words fit a title the official holds."""
+    if wanted <= held:
+        return True
+    generic = [w for w in wanted if w in _GENERIC_TITLES and not held & {w}]
+    return bool(generic) and all(held & _GENERIC_TITLES[w] for w in generic) and wanted - set(generic) <= held
 
 
 def _capital_follows(toks: list[Token], j: int) -> bool:

@@ -169,3 +169,29 @@ def test_a_surname_particle_and_hyphen_stay_in_the_name_and_its_bare_form_attrib
     assert [o["name"] for o in fixture["officials"]] == ["Jan de Vries-Mola"]
     found = statement(fixture, "Our pilots")
     assert (found["speaker"], found["attribution_text"]) == ("jan-de-vries-mola", "de Vries-Mola said")
+
+
+def test_a_descriptor_resolves_to_the_official_whose_nationality_and_office_fit():
+    body = (
+        "President Rowena Quill of Belmark welcomed Sarnian Prime Minister Idris Vahl on Monday. "
+        "Quill said the cable would “change the arithmetic of our winters”. Vahl agreed. "
+        "“Cheap power is worth more than any speech,” the Sarnian leader said."
+    )
+    found = statement(draft(body), "Cheap power")
+    assert (found["speaker"], found["attribution"]) == ("idris-vahl", "title")
+
+
+def test_a_descriptor_that_fits_nobody_is_unknown_not_the_previous_speaker():
+    body = (
+        "President Rowena Quill of Belmark welcomed Prime Minister Idris Vahl on Monday. "
+        "Quill said the cable would “change the arithmetic of our winters”. "
+        "“It will not be cheap,” the envoy said."
+    )
+    found = statement(draft(body), "It will not be cheap")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (None, "none", "the envoy said")
+
+
+def test_a_title_inside_an_institution_name_is_not_a_mention():
+    body = "Courtesy: Office of the President of Belmark\n\nPresident Rowena Quill met Idris Vahl on Monday."
+    mentions = draft(body)["mentions"]
+    assert [m["text"] for m in mentions][:1] == ["President Rowena Quill"]
