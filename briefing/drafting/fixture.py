@@ -134,17 +134,21 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
             row["topics"] = statement_topics
         statements.append(row)
 
-    officials = []
+    officials, new_organizations = [], {}
     for person in people:
         if person.stored:
             continue
-        officials.append(
-            {
-                "slug": person.slug,
-                "name": _canonical(person),
-                "organization": _organization(person, directory),
-            }
-        )
+        organization = _organization(person, directory)
+        if organization is None:
+            proposed = _proposed_organization(person, title + "\n" + body, directory)
+            if proposed is not None:
+                new_organizations.setdefault(proposed["slug"], proposed)
+                organization = proposed["slug"]
+        officials.append({"slug": person.slug, "name": _canonical(person)})
+        printed_title = _printed_title(person)
+        if printed_title:
+            officials[-1]["title"] = printed_title
+        officials[-1]["organization"] = organization
         aliases = sorted(
             {n for n in person.printed_names if len(core_tokens(n)) > 1} - {officials[-1]["name"]}
         )
@@ -176,6 +180,7 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
             "published_on": published_on.isoformat() if published_on else None,
             "body": body,
         },
+        **({"organizations": list(new_organizations.values())} if new_organizations else {}),
         "officials": officials,
         "mentions": mention_rows,
         "meetings": meeting_rows,
@@ -204,6 +209,65 @@ def _organization(person: Person, directory: Directory) -> str | None:
         if words & person.qualifiers:
             matches.add(slug)
     return matches.pop() if len(matches) == 1 else None
+
+
+def _printed_title(person: Person) -> str:
+    """The title the article first gives a new official by name ("Foreign Minister"), as printed.
+
+    A relation ("his Kestrian counterpart") is not a title, and a leading demonym or possessive
+    country is left to the organization ("Orvanian Foreign Minister" gives `Foreign Minister`).
+    """
+    for printed in person.article_titles:
+        if "counterpart" in printed.lower():
+            continue
+        words = printed.split()
+        while len(words) > 1 and words[0][:1].isupper() and not _title_word(words[0]):
+            words = words[1:]
+        return " ".join(words)[:200]
+    return ""
+
+
+def _title_word(word: str) -> bool:
+    from briefing.drafting.lexicon import PORTFOLIO_WORDS, TITLE_WORDS
+
+    return word.lower().strip(",.") in TITLE_WORDS | PORTFOLIO_WORDS
+
+
+def _proposed_organization(person: Person, text: str, directory: Directory) -> dict | None:
+    """A government the draft proposes for a new official whose titles name exactly one country
+    ("Orvanian Foreign Minister", "Belmark's Energy Minister", "President … of Belmark").
+
+    The country is printed as a place ("Kestria", "Belmark's", "of Pirenne") when the text has it,
+    else made from the demonym ("Sarnian" → Sarnia). Abbreviations (US, NATO) are left to the editor.
+    """
+    countries = set()
+    words = set(re.findall(r"\b[A-Z][a-z]{3,}\b", text))
+    for qualifier in person.qualifiers:
+        printed = sorted(w for w in words if stem(w) == qualifier)
+        if not printed:
+            continue
+        places = [w for w in printed if not re.search(r"(?:ian|ean|ese|ish)$", w)]
+        if places:
+            countries.add(places[0])
+            continue
+        demonym = printed[0]
+        for ending, replacement in (("ian", "ia"), ("ean", "ea"), ("ese", "e")):
+            if demonym.endswith(ending):
+                countries.add(demonym[: -len(ending)] + replacement)
+                break
+    if len(countries) != 1:
+        return None
+    country = countries.pop()
+    slug = slugify(country)
+    if not slug or slug in directory.organization_slugs:
+        return None
+    return {
+        "slug": slug,
+        "name": f"Government of {country}",
+        "abbreviation": "",
+        "kind": "government",
+        "parent": None,
+    }
 
 
 def _meeting_row(meeting: DraftMeeting, use, taken: set[str], topics: list[dict]) -> dict:

@@ -278,7 +278,9 @@ def _sentence_meeting(sentence, position, mentions, meetings, main, published_on
     if finding is not None:
         _set_date(meeting, finding, main)
     loc = _LOCATION.search(sentence)
-    if loc and not any(position + loc.start("name") <= m.start < position + loc.end("name") for m in mentions):
+    if loc and not any(
+        position + loc.start("name") <= m.start < position + loc.end("name") for m in mentions
+    ):
         words = loc.group("name").split()
         possessive = re.search(r"[’']s$", loc.group("name"))
         if words[0].lower() not in {"the", "a"} and not re.match(

@@ -21,6 +21,7 @@ from briefing.drafting.lexicon import (
     NAME_SUFFIXES,
     ORGANISATION_NOUNS,
     PORTFOLIO_WORDS,
+    RANK_PREFIXES,
     REPORTING_VERBS,
     TITLE_WORDS,
     WEEKDAYS,
@@ -30,14 +31,38 @@ _TOKEN = re.compile(r"\(ret\)|[^\W\d_][\w’'.\-]*|\d+|[^\w\s]")
 _CONNECTORS = {"of", "for", "to", "in", "the"}
 # Lower-case particles inside a surname: Jan de Vries-Mola, Ursula von Arden, Khalid bin Saleh.
 PARTICLES = frozenset(
-    ["de", "van", "von", "der", "den", "del", "della", "di", "da", "du", "dos", "das", "le", "la", "bin", "ibn", "ter"]
+    [
+        "de",
+        "van",
+        "von",
+        "der",
+        "den",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "das",
+        "le",
+        "la",
+        "bin",
+        "ibn",
+        "ter",
+    ]
 )
 _PREFIXED = re.compile(r"(?:al|el|ad|as|ash|az|ben|bint)-[A-Z][\w’'-]*")
 
 
 def _particle(toks: list, n: int) -> bool:
     """A surname particle: lower case, standing right before a capitalised word of the name."""
-    return toks[n].low in PARTICLES and n + 1 < len(toks) and (toks[n + 1].cap or _PREFIXED.fullmatch(toks[n + 1].text))
+    return (
+        toks[n].low in PARTICLES
+        and n + 1 < len(toks)
+        and (toks[n + 1].cap or _PREFIXED.fullmatch(toks[n + 1].text))
+    )
+
+
 _PERSON_CONTEXT = {"met", "received", "hosted", "succeeded", "succeeding", "thanked", "including", "with", "by",
                    "and", "joined", "welcomed", "visited", "called", "told"}  # fmt: skip
 
@@ -130,6 +155,12 @@ def _name_like(tok: Token, places: set[str]) -> bool:
 
 def _honorific(toks: list[Token], i: int) -> bool:
     low = toks[i].low
+    if (
+        low in RANK_PREFIXES
+        and i + 1 < len(toks)
+        and toks[i + 1].low in HONORIFICS | {"commander", "captain"}
+    ):
+        return True
     if low not in HONORIFICS:
         return False
     return not (low == "general" and i > 0 and toks[i - 1].low in COMPOUND_BEFORE_GENERAL)
@@ -258,7 +289,10 @@ class MentionFinder:
         name_end = name_start
         while name_end < len(run) and (
             (_name_like(run[name_end], self.places) and run[name_end].low not in _CONNECTORS)
-            or (name_end > name_start and (_particle(run, name_end) or _PREFIXED.fullmatch(run[name_end].text)))
+            or (
+                name_end > name_start
+                and (_particle(run, name_end) or _PREFIXED.fullmatch(run[name_end].text))
+            )
         ):
             name_end += 1
             if run[name_end - 1].possessive:
@@ -311,6 +345,9 @@ class MentionFinder:
             elif after_of and t.cap and not _title_like(t) and t.low not in ORGANISATION_NOUNS:
                 qualifiers.add(stem(t.text))
         qualifiers |= self._qualifiers_before(toks, i)
+        if name_end + 1 < len(run) and run[name_end].low == "of" and title_tokens:
+            # "President Rowena Quill of Belmark": the country after the name qualifies the title.
+            qualifiers |= {stem(t.text) for t in run[name_end + 1 :] if t.cap and not _title_like(t)}
         start_tok = title_tokens[0] if title_tokens else (honorifics[0] if honorifics else name_tokens[0])
         if name_tokens[-1].possessive:
             pass

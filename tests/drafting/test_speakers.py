@@ -35,7 +35,14 @@ def test_pronoun_resolves_to_the_official_named_before_it():
         "pronoun",
         "she said",
     )
-    assert fixture["officials"] == [{"slug": "petra-solvar", "name": "Petra Solvar", "organization": None}]
+    assert fixture["officials"] == [
+        {
+            "slug": "petra-solvar",
+            "name": "Petra Solvar",
+            "title": "Minister of Fisheries",
+            "organization": None,
+        }
+    ]
 
 
 def test_title_resolves_to_the_official_the_article_gave_it():
@@ -188,10 +195,39 @@ def test_a_descriptor_that_fits_nobody_is_unknown_not_the_previous_speaker():
         "“It will not be cheap,” the envoy said."
     )
     found = statement(draft(body), "It will not be cheap")
-    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (None, "none", "the envoy said")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (
+        None,
+        "none",
+        "the envoy said",
+    )
 
 
 def test_a_title_inside_an_institution_name_is_not_a_mention():
     body = "Courtesy: Office of the President of Belmark\n\nPresident Rowena Quill met Idris Vahl on Monday."
     mentions = draft(body)["mentions"]
     assert [m["text"] for m in mentions][:1] == ["President Rowena Quill"]
+
+
+def test_a_new_official_is_proposed_with_the_title_as_given_and_the_government_the_text_names():
+    body = (
+        "Orvanian Foreign Minister Lisbet Harrow met Belmark's Energy Minister, Dr Esme Calder, in Velmora "
+        "on Tuesday. Air Marshal Pieter Snell, Chief of the Air Staff, joined them."
+    )
+    fixture = draft(body)
+    officials = {o["slug"]: o for o in fixture["officials"]}
+    assert officials["lisbet-harrow"] == {
+        "slug": "lisbet-harrow",
+        "name": "Lisbet Harrow",
+        "title": "Foreign Minister",
+        "organization": "orvania",
+    }
+    assert (officials["esme-calder"]["title"], officials["esme-calder"]["organization"]) == (
+        "Energy Minister",
+        "belmark",
+    )
+    assert {o["slug"]: o["name"] for o in fixture["organizations"]} == {
+        "orvania": "Government of Orvania",
+        "belmark": "Government of Belmark",
+    }
+    honorifics = {m["name_as_printed"]: m.get("honorifics") for m in fixture["mentions"]}
+    assert (honorifics["Esme Calder"], honorifics["Pieter Snell"]) == ("Dr", "Air Marshal")
