@@ -10,7 +10,7 @@ from briefing.drafting.directory import Directory, Person, core_tokens, load_dir
 from briefing.drafting.meetings import DraftMeeting, find_meetings
 from briefing.drafting.people import MentionFinder, stem
 from briefing.drafting.quotes import find_passages
-from briefing.drafting.text import MAX_TEXT_BYTES, DraftInputError
+from briefing.drafting.text import MAX_TEXT_BYTES, DraftInputError, dateline_offset
 
 # "KELBRIDGE, June 14 (BPA) -", "PORT ADAINE, 30 November —": the day of the dispatch, not of a meeting.
 _DATELINE = re.compile(
@@ -77,7 +77,7 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
         for i in range(max(0, p.start - 1), min(len(body), p.end + 1)):
             if masked[i] != "\n":
                 masked[i] = " "
-    dateline = _DATELINE.match(body)
+    dateline = _DATELINE.match(body, dateline_offset(body))
     if dateline:
         masked[dateline.start(1) : dateline.end(1)] = " " * len(dateline.group(1))
     future: list[str] = []

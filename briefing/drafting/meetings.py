@@ -17,6 +17,7 @@ from briefing.drafting.attribution import sentence_end
 from briefing.drafting.dates import DateFinding, find_date, shift, years_printed
 from briefing.drafting.directory import Person
 from briefing.drafting.people import Mention, stem
+from briefing.drafting.text import dateline_offset
 
 _TRIGGERS = [
     ("call", re.compile(r"\b(?:telephone|phone|video)\s+call\b|\b(?:spoke|spoken|speaking|talked)\s+(?:by|on\s+the)\s+(?:tele)?phone\b|\bby\s+video\s*link\b|\bphoned\b")),
@@ -46,7 +47,7 @@ _VENUE_NOUN = (
 )
 # The venue is the whole noun phrase: "the Castel Brun air base", "the Council’s headquarters".
 _LOCATION = re.compile(
-    r"\b(?:at|visited)\s+(?P<the>the\s+)?(?P<name>(?:[A-Z][\w’'-]+)(?:\s+(?:of\s+the|of|[A-Z][\w’'-]+))*)"
+    r"\b(?:at|visited|(?<=welcomed\s)[^.,;]{0,60}?\bto(?=\s+the\s+[A-Z]\w+\s+(?:Palace|House|Hall|Residence)\b))\s+(?P<the>the\s+)?(?P<name>(?:[A-Z][\w’'-]+)(?:\s+(?:of\s+the|of|[A-Z][\w’'-]+))*)"
     rf"(?P<noun>\s+{_VENUE_NOUN})?"
 )
 _CITY = re.compile(r"\bin\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
@@ -182,7 +183,7 @@ def _first_paragraph_start(masked: str) -> int:
 
 
 def _dateline_city(body: str) -> str:
-    m = re.match(r"\s*([A-Z][A-Z .’'-]{2,}?)\s*(?:,|—|–|\s-\s)", body)
+    m = re.compile(r"\s*([A-Z][A-Z .’'-]{2,}?)\s*(?:,|—|–|\s-\s)").match(body, dateline_offset(body))
     if not m or not m.group(1).replace(" ", "").isupper():
         return ""
     return " ".join(w.capitalize() for w in m.group(1).split())

@@ -26,6 +26,7 @@ from briefing.drafting.lexicon import (
     TITLE_WORDS,
     WEEKDAYS,
 )
+from briefing.drafting.text import dateline_offset
 
 _TOKEN = re.compile(r"\(ret\)|[^\W\d_][\w’'.\-]*|\d+|[^\w\s]")
 _CONNECTORS = {"of", "for", "to", "in", "the"}
@@ -174,7 +175,7 @@ def find_places(body: str, directory: Directory) -> set[str]:
         places |= {w.lower() for w in re.findall(r"[A-Z][\w’'-]+", org["name"])}
     for m in re.finditer(r"\b(?:in|from|across|between)\s+([A-Z][a-z][\w’'-]*)(?!\s+[A-Z])", body):
         places.add(m.group(1).lower())
-    dateline = re.match(r"\s*([A-Z][A-Z .’'-]+?)\s*(?:,|—|–|-)", body)
+    dateline = re.compile(r"\s*([A-Z][A-Z .’'-]+?)\s*(?:,|—|–|-)").match(body, dateline_offset(body))
     if dateline:
         places |= {w.lower() for w in dateline.group(1).split()}
     return places

@@ -165,3 +165,26 @@ def test_a_welcome_is_a_meeting_and_later_that_day_takes_its_date():
 def test_a_venue_is_its_whole_noun_phrase_or_nothing(venue, location):
     body = f"Kowal Brenner met Anna Roth at {venue} on Monday."
     assert [m["location"] for m in draft(body)["meetings"]] == [location]
+
+
+def test_a_dateline_after_a_credit_line_is_still_the_dateline_and_its_day_is_not_a_meeting_date():
+    body = (
+        "Courtesy: Office of the President of Belmark\n\n"
+        "GLASSPORT, 22 October — President Rowena Quill welcomed Prime Minister Idris Vahl to the "
+        "Amber Palace on Monday."
+    )
+    (meeting,) = draft(body, published_on=datetime.date(2023, 10, 23))["meetings"]
+    assert (meeting["date"], meeting["date_as_reported"], meeting["location"]) == (
+        "2023-10-23",
+        "on Monday",
+        "Amber Palace",
+    )
+
+
+def test_a_press_conference_after_the_signing_takes_the_signing_day():
+    body = (
+        "Defence Secretary Jan Hale and Defence Minister Ola Berg met at the Castel Brun air base on 3 February.\n\n"
+        "“We fly together,” Hale said at a joint press conference after the signing."
+    )
+    dates = {m["kind"]: m["date"] for m in draft(body, published_on=datetime.date(2024, 2, 5))["meetings"]}
+    assert dates == {"bilateral_meeting": "2024-02-03", "press_conference": "2024-02-03"}
