@@ -123,6 +123,9 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
         if attribution.text and attribution.start is not None and attribution.method != "continuation":
             row["attribution_text"] = attribution.text
             row["attribution_start"] = attribution.start
+        link = _meeting_link(attribution, passage.start, meetings, meeting_rows, body)
+        if link is not None:
+            row["meeting"], row["meeting_relation"] = link
         row |= {
             "kind": "quote",
             "text": text,
@@ -209,6 +212,38 @@ def _organization(person: Person, directory: Directory) -> str | None:
         if words & person.qualifiers:
             matches.add(slug)
     return matches.pop() if len(matches) == 1 else None
+
+
+_OCCASION = re.compile(
+    r"\b(?P<relation>after|before|at)\s+the\s+(?:talks|meeting|signing|ceremony|audience|dinner|visit|call)\b"
+)
+
+
+def _meeting_link(attribution, position: int, meetings: list[DraftMeeting], rows: list[dict], body: str):
+    """The meeting a statement belongs to and how, only where its attributing words say so.
+
+    Words said in the sentence that reports a meeting ("…,” de Vries-Mola said at a joint press
+    conference after the signing") belong to that meeting; "told reporters after the talks" is
+    said after the latest meeting reported before it. Anything less clear stays unlinked.
+    """
+    start = attribution.start if attribution.start is not None else position
+    text = attribution.text or ""
+    occasion = _OCCASION.search(text)
+    for meeting, row in zip(meetings, rows, strict=True):
+        if any(a <= start < b for a, b in meeting.sentences) and text:
+            if meeting.kind == "press_conference" or occasion is None:
+                return row["slug"], "at"
+            return row["slug"], occasion.group("relation")
+    if occasion is None or occasion.group("relation") == "at":
+        return None
+    earlier = [
+        (meeting, row)
+        for meeting, row in zip(meetings, rows, strict=True)
+        if meeting.start < start and meeting.kind != "press_conference"
+    ]
+    if not earlier:
+        return None
+    return max(earlier, key=lambda pair: pair[0].start)[1]["slug"], occasion.group("relation")
 
 
 def _printed_title(person: Person) -> str:

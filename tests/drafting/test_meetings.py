@@ -188,3 +188,15 @@ def test_a_press_conference_after_the_signing_takes_the_signing_day():
     )
     dates = {m["kind"]: m["date"] for m in draft(body, published_on=datetime.date(2024, 2, 5))["meetings"]}
     assert dates == {"bilateral_meeting": "2024-02-03", "press_conference": "2024-02-03"}
+
+
+def test_a_statement_is_linked_to_a_meeting_only_where_its_attributing_words_say_so():
+    body = (
+        "Foreign Minister Lisbet Harrow met Foreign Minister Tomas Eklund in Velmora on Tuesday.\n\n"
+        "“The corridor is no favour,” Harrow told reporters after the talks.\n\n"
+        "“We have talked since 2019,” Eklund said."
+    )
+    fixture = draft(body)
+    (meeting,) = fixture["meetings"]
+    links = [(s.get("meeting"), s.get("meeting_relation")) for s in fixture["statements"]]
+    assert links == [(meeting["slug"], "after"), (None, None)]
