@@ -87,7 +87,29 @@ class Attributor:
                     masked[i] = " "
         self.masked = "".join(masked)
 
+    def _genders(self) -> dict[str, str]:
+        """What the text says of each official's gender: an honorific (Mr, Ms) or the first
+        possessive or subject pronoun after a mention in its sentence ("Harrow met her counterpart")."""
+        genders: dict[str, str] = {}
+        for m in self.mentions:
+            if m.person is None or m.person.slug in genders:
+                continue
+            lows = {h.lower().rstrip(".") for h in m.person.honorifics}
+            if lows & {"mr", "sir", "lord"}:
+                genders[m.person.slug] = "m"
+                continue
+            if lows & {"ms", "mrs", "dame", "lady"}:
+                genders[m.person.slug] = "f"
+                continue
+            after = self.masked[m.end : sentence_end(self.masked, m.end, min(len(self.body), m.end + 80))]
+            first = re.search(r"\b(he|his|him|she|her|hers)\b", after, re.IGNORECASE)
+            others = [o for o in self.mentions if m.end < o.start < m.end + len(after)]
+            if first and not (others and others[0].start < m.end + first.start()):
+                genders[m.person.slug] = "f" if first.group(1).lower().startswith(("she", "her")) else "m"
+        return genders
+
     def run(self) -> list[Attribution]:
+        self.genders = self._genders()
         results: list[Attribution] = []
         for n, passage in enumerate(self.passages):
             found = self._attribute(n, passage, results)
@@ -369,11 +391,12 @@ class Attributor:
         return Attribution(person, "name", span, span_start, confidence=max(confidence, 0.9), mention=mention)
 
     def _pronoun(self, start: int, end: int, span: str, span_start: int) -> Attribution:
-        antecedent = self._antecedent(start) or next(
+        gender = PRONOUNS.get(self.body[start:end].lower())
+        antecedent = self._antecedent(start, gender) or next(
             (
                 m
                 for m in reversed(self.mentions[: bisect.bisect_left(self.starts, start)])
-                if m.end <= start and m.person is not None
+                if m.end <= start and m.person is not None and self._agrees(m.person, gender)
             ),
             None,
         )
@@ -382,7 +405,11 @@ class Attributor:
         near = self._same_or_previous_paragraph(antecedent.start, start)
         return Attribution(antecedent.person, "pronoun", span, span_start, confidence=0.8 if near else 0.55)
 
-    def _antecedent(self, position: int) -> Mention | None:
+    def _agrees(self, person: Person, gender: str | None) -> bool:
+        known = getattr(self, "genders", {}).get(person.slug)
+        return gender not in ("m", "f") or known is None or known == gender
+
+    def _antecedent(self, position: int, gender: str | None = None) -> Mention | None:
         """The antecedent a reader gives a pronoun: the subject (first official named, not as a
         possessor) of its own sentence before it, else of the nearest sentence before that names
         one, at most two paragraphs back."""
@@ -395,9 +422,10 @@ class Attributor:
             start = sentence_start(self.masked, end, pstart)
             low, high = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
             for mention in self.mentions[low:high]:
-                if mention.person is not None and self.body[mention.end : mention.end + 2] not in (
-                    "’s",
-                    "'s",
+                if (
+                    mention.person is not None
+                    and self.body[mention.end : mention.end + 2] not in ("’s", "'s")
+                    and self._agrees(mention.person, gender)
                 ):
                     return mention
             end = start - 1

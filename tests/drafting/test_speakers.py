@@ -231,3 +231,12 @@ def test_a_new_official_is_proposed_with_the_title_as_given_and_the_government_t
     }
     honorifics = {m["name_as_printed"]: m.get("honorifics") for m in fixture["mentions"]}
     assert (honorifics["Esme Calder"], honorifics["Pieter Snell"]) == ("Dr", "Air Marshal")
+
+
+def test_a_pronoun_goes_to_the_official_whose_gender_the_text_gives():
+    body = (
+        "Foreign Minister Lisbet Harrow met her counterpart, Foreign Minister Tomas Eklund, on Tuesday. "
+        "Mr Eklund was late.\n\nHarrow thanked Eklund for the visit. “We start in May,” he said."
+    )
+    found = statement(draft(body), "We start in May")
+    assert (found["speaker"], found["attribution"]) == ("tomas-eklund", "pronoun")
