@@ -201,7 +201,7 @@ class Attributor:
         if first in REPORTING_VERBS:
             ref_start = words[1].start() if len(words) > 1 else end
             # Not a relative clause after the inverted speaker, nor a participle ("…, adding that").
-            relative = re.compile(r",\s+(?:who|whose|which|and|but|while|\w+ing)\b").search(
+            relative = re.compile(r",?\s+(?:who|whose|which)\b|,\s+(?:and|but|while|\w+ing)\b").search(
                 self.body, ref_start, end
             )
             stop = relative.start() if relative else end

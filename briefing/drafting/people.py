@@ -189,7 +189,10 @@ class MentionFinder:
         self.directory = directory
         self.people: list[Person] = [p for p in directory.people]
         self.new_people: list[Person] = []
-        self.places = find_places(body, directory)
+        # A stored official's name is a name even where an organization shares the word
+        # ("Deputy Foreign Minister Halvard" beside a Government of Halvard).
+        known_names = {w.lower() for p in self.people for n in p.names for w in core_tokens(n)}
+        self.places = find_places(body, directory) - known_names
         self.quoted = quoted
         self.mentions: list[Mention] = []
         self.mentions_so_far: list[Mention] = []

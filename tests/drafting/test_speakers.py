@@ -240,3 +240,19 @@ def test_a_pronoun_goes_to_the_official_whose_gender_the_text_gives():
     )
     found = statement(draft(body), "We start in May")
     assert (found["speaker"], found["attribution"]) == ("tomas-eklund", "pronoun")
+
+
+def test_an_inverted_anonymous_speaker_leaves_its_relative_clause_out_without_a_comma():
+    body = "Ada Lorne met Tomas Eklund on Monday.\n\n“Nobody thinks it easy,” said a senior official who asked not to be named."
+    found = statement(draft(body), "Nobody thinks")
+    assert (found["speaker"], found["attribution_text"]) == (None, "said a senior official")
+
+
+def test_a_stored_officials_given_name_stays_a_name_when_a_government_shares_the_word():
+    Organization.objects.create(slug="halvard", name="Government of Halvard", kind="government")
+    Official.objects.create(
+        slug="halvard-ostby", name="Halvard Ostby", title="Deputy Foreign Minister of Brannock"
+    )
+    body = "Deputy Foreign Minister Halvard arrived late. “We are ready,” Halvard said."
+    found = statement(draft(body), "We are ready")
+    assert found["speaker"] == "halvard-ostby"
