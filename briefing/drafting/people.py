@@ -57,11 +57,12 @@ _PREFIXED = re.compile(r"(?:al|el|ad|as|ash|az|ben|bint)-[A-Z][\w’'-]*")
 
 def _particle(toks: list, n: int) -> bool:
     """A surname particle: lower case, standing right before a capitalised word of the name."""
-    return (
-        toks[n].low in PARTICLES
-        and n + 1 < len(toks)
-        and (toks[n + 1].cap or _PREFIXED.fullmatch(toks[n + 1].text))
-    )
+    if toks[n].low not in PARTICLES:
+        return False
+    k = n + 1
+    while k < len(toks) and toks[k].low in PARTICLES:
+        k += 1  # "Henrik van der Berg"
+    return k < len(toks) and k - n <= 2 and (toks[k].cap or bool(_PREFIXED.fullmatch(toks[k].text)))
 
 
 _PERSON_CONTEXT = {"met", "received", "hosted", "succeeded", "succeeding", "thanked", "including", "with", "by",
@@ -460,6 +461,8 @@ class MentionFinder:
             return True
         after = toks[j].low if j < len(toks) else ""
         after2 = toks[j + 1].low if j + 1 < len(toks) else ""
+        if before in TITLE_WORDS and not toks[i - 1].cap:
+            return True  # "his Velenese counterpart Mariam al-Hakim", "the minister Ana Roth"
         return (
             before in REPORTING_VERBS or before in _PERSON_CONTEXT or after in REPORTING_VERBS
             or (after == "," and after2 in {"who", "whose"}) or after == "met"
@@ -526,8 +529,11 @@ class MentionFinder:
         for n, tok in enumerate(toks):
             if inside(tok.start):
                 continue
-            if tok.cap and tok.text in known and len(known[tok.text]) == 1:
-                person = by_slug[next(iter(known[tok.text]))]
+            text = tok.text
+            if text not in known and _PREFIXED.fullmatch(text[:1].lower() + text[1:]):
+                text = text[:1].lower() + text[1:]  # "Al-Hakim said" at a sentence's start
+            if tok.cap and text in known and len(known[text]) == 1:
+                person = by_slug[next(iter(known[text]))]
                 first = n
                 while first > 0 and toks[first - 1].low in PARTICLES and not inside(toks[first - 1].start):
                     first -= 1  # "de Vries-Mola said": the particle is part of the printed surname

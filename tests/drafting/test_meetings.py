@@ -200,3 +200,12 @@ def test_a_statement_is_linked_to_a_meeting_only_where_its_attributing_words_say
     (meeting,) = fixture["meetings"]
     links = [(s.get("meeting"), s.get("meeting_relation")) for s in fixture["statements"]]
     assert links == [(meeting["slug"], "after"), (None, None)]
+
+
+def test_earlier_in_the_day_takes_the_main_meetings_day():
+    body = (
+        "Minister Marta Keller received Ambassador Henrik van der Berg at the Ministry on Monday. "
+        "Earlier in the day, Keller spoke by telephone with Foreign Minister Pavel Rusnak."
+    )
+    dates = {m["kind"]: m["date"] for m in draft(body)["meetings"]}
+    assert dates == {"bilateral_meeting": "2023-06-12", "call": "2023-06-12"}

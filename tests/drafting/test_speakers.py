@@ -256,3 +256,17 @@ def test_a_stored_officials_given_name_stays_a_name_when_a_government_shares_the
     body = "Deputy Foreign Minister Halvard arrived late. “We are ready,” Halvard said."
     found = statement(draft(body), "We are ready")
     assert found["speaker"] == "halvard-ostby"
+
+
+@pytest.mark.parametrize(
+    ("printed", "later", "name"),
+    [
+        ("Ambassador of Lusk, Henrik van der Berg", "Ambassador van der Berg", "Henrik van der Berg"),
+        ("his Velenese counterpart Mariam al-Hakim", "Al-Hakim", "Mariam al-Hakim"),
+    ],
+)
+def test_compound_particles_and_prefixed_surnames_are_one_name(printed, later, name):
+    body = f"Minister Sven Olafsen met {printed} on Monday.\n\n“We agree,” {later} said."
+    fixture = draft(body)
+    found = statement(fixture, "We agree")
+    assert {o["slug"]: o["name"] for o in fixture["officials"]}[found["speaker"]] == name
