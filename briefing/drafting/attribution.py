@@ -403,7 +403,24 @@ class Attributor:
         if antecedent is None:
             return Attribution(None, "none", span, span_start, confidence=0.4)
         near = self._same_or_previous_paragraph(antecedent.start, start)
-        return Attribution(antecedent.person, "pronoun", span, span_start, confidence=0.8 if near else 0.55)
+        confidence = 0.8 if near else 0.55
+        if self.genders.get(antecedent.person.slug) != gender and self._rival_between(
+            antecedent, start, gender
+        ):
+            confidence = min(confidence, 0.6)  # another official fits the pronoun as well
+        return Attribution(antecedent.person, "pronoun", span, span_start, confidence=confidence)
+
+    def _rival_between(self, antecedent: Mention, position: int, gender: str | None) -> bool:
+        """Whether another official, whose gender the text does not set apart, is named between
+        the antecedent and the pronoun."""
+        low, high = (
+            bisect.bisect_right(self.starts, antecedent.start),
+            bisect.bisect_left(self.starts, position),
+        )
+        return any(
+            m.person is not None and m.person is not antecedent.person and self._agrees(m.person, gender)
+            for m in self.mentions[low:high]
+        )
 
     def _agrees(self, person: Person, gender: str | None) -> bool:
         known = getattr(self, "genders", {}).get(person.slug)

@@ -270,3 +270,11 @@ def test_compound_particles_and_prefixed_surnames_are_one_name(printed, later, n
     fixture = draft(body)
     found = statement(fixture, "We agree")
     assert {o["slug"]: o["name"] for o in fixture["officials"]}[found["speaker"]] == name
+
+
+def test_a_pronoun_two_officials_fit_equally_is_attributed_with_lower_confidence():
+    body = "Minister Ana Roth met Minister Kai Lund on Monday. “We are close,” she said."
+    clear = "Minister Ana Roth met her counterpart, Minister Kai Lund, on Monday. “We are close,” she said."
+    unsure, sure = statement(draft(body), "We are close"), statement(draft(clear), "We are close")
+    assert unsure["speaker"] == sure["speaker"] == "ana-roth"
+    assert unsure["confidence"] < sure["confidence"]
