@@ -73,6 +73,7 @@ def quoted_passages(body: str) -> tuple[list[tuple[int, int]], list[tuple[int, i
         runs_on = opened is not None
         if runs_on:
             outer.append((offset + opened, offset + len(line)))
+    outer = sorted(outer + _top_level_single(body, outer))
     for start, end in outer:
         single = None
         for i in range(start, end):
@@ -85,6 +86,30 @@ def quoted_passages(body: str) -> tuple[list[tuple[int, int]], list[tuple[int, i
         if single is not None:
             raise ValueError(f"a single quotation opened at {single} is not closed")
     return outer, inner
+
+
+def _top_level_single(body: str, outer: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Passages in single marks outside any double quotation (British style: she replied: ‘…’).
+
+    A mark after a letter or digit never opens one, and one followed by a letter never closes one,
+    so apostrophes (Belmark's, pilots’ union) are not marks.
+    """
+    found = []
+    for offset, line in paragraphs(body):
+        opened = None
+        for i, char in enumerate(line):
+            position = offset + i
+            if any(a - 1 <= position <= b for a, b in outer):
+                opened = None
+                continue
+            before = line[i - 1] if i else " "
+            after = line[i + 1] if i + 1 < len(line) else " "
+            if opened is None and char in "‘'" and not before.isalnum() and not after.isspace():
+                opened = position + 1
+            elif opened is not None and char in "’'" and not after.isalpha() and not before.isspace():
+                found.append((opened, position))
+                opened = None
+    return found
 
 
 def note_items(note: str, label: str) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.drafting.directory import Person
-from briefing.drafting.lexicon import ABBREVIATIONS, ANONYMOUS_NOUNS, PRONOUNS, REPORTING_VERBS
+from briefing.drafting.lexicon import ABBREVIATIONS, ANONYMOUS_NOUNS, PRONOUNS, REPORTING_VERBS, TITLE_WORDS
 from briefing.drafting.people import Mention, MentionFinder
 from briefing.drafting.quotes import Passage, paragraphs
 
@@ -87,7 +87,29 @@ class Attributor:
                     masked[i] = " "
         self.masked = "".join(masked)
 
+    def _genders(self) -> dict[str, str]:
+        """What the text says of each official's gender: an honorific (Mr, Ms) or the first
+        possessive or subject pronoun after a mention in its sentence ("Harrow met her counterpart")."""
+        genders: dict[str, str] = {}
+        for m in self.mentions:
+            if m.person is None or m.person.slug in genders:
+                continue
+            lows = {h.lower().rstrip(".") for h in m.person.honorifics}
+            if lows & {"mr", "sir", "lord"}:
+                genders[m.person.slug] = "m"
+                continue
+            if lows & {"ms", "mrs", "dame", "lady"}:
+                genders[m.person.slug] = "f"
+                continue
+            after = self.masked[m.end : sentence_end(self.masked, m.end, min(len(self.body), m.end + 80))]
+            first = re.search(r"\b(he|his|him|she|her|hers)\b", after, re.IGNORECASE)
+            others = [o for o in self.mentions if m.end < o.start < m.end + len(after)]
+            if first and not (others and others[0].start < m.end + first.start()):
+                genders[m.person.slug] = "f" if first.group(1).lower().startswith(("she", "her")) else "m"
+        return genders
+
     def run(self) -> list[Attribution]:
+        self.genders = self._genders()
         results: list[Attribution] = []
         for n, passage in enumerate(self.passages):
             found = self._attribute(n, passage, results)
@@ -179,7 +201,7 @@ class Attributor:
         if first in REPORTING_VERBS:
             ref_start = words[1].start() if len(words) > 1 else end
             # Not a relative clause after the inverted speaker, nor a participle ("…, adding that").
-            relative = re.compile(r",\s+(?:who|whose|which|and|but|while|\w+ing)\b").search(
+            relative = re.compile(r",?\s+(?:who|whose|which)\b|,\s+(?:and|but|while|\w+ing)\b").search(
                 self.body, ref_start, end
             )
             stop = relative.start() if relative else end
@@ -350,6 +372,10 @@ class Attributor:
             return self._pronoun(words[0].start(), words[0].end(), span, span_start)
         if words and any(w.group().lower().strip(".,") in ANONYMOUS_NOUNS for w in words[:6]):
             return Attribution(None, "none", span, span_start, confidence=0.8)
+        if words and any(w.group().lower() in TITLE_WORDS for w in words[:6]):
+            # "the Sarnian leader said" that fits no official, or several: nobody, never the
+            # speaker before it.
+            return Attribution(None, "none", span, span_start, confidence=0.4)
         return None if not inverted else Attribution(None, "none", span, span_start, confidence=0.5)
 
     def _by_mention(self, mention: Mention, span: str, span_start: int) -> Attribution:
@@ -365,20 +391,42 @@ class Attributor:
         return Attribution(person, "name", span, span_start, confidence=max(confidence, 0.9), mention=mention)
 
     def _pronoun(self, start: int, end: int, span: str, span_start: int) -> Attribution:
-        antecedent = self._antecedent(start) or next(
+        gender = PRONOUNS.get(self.body[start:end].lower())
+        antecedent = self._antecedent(start, gender) or next(
             (
                 m
                 for m in reversed(self.mentions[: bisect.bisect_left(self.starts, start)])
-                if m.end <= start and m.person is not None
+                if m.end <= start and m.person is not None and self._agrees(m.person, gender)
             ),
             None,
         )
         if antecedent is None:
             return Attribution(None, "none", span, span_start, confidence=0.4)
         near = self._same_or_previous_paragraph(antecedent.start, start)
-        return Attribution(antecedent.person, "pronoun", span, span_start, confidence=0.8 if near else 0.55)
+        confidence = 0.8 if near else 0.55
+        if self.genders.get(antecedent.person.slug) != gender and self._rival_between(
+            antecedent, start, gender
+        ):
+            confidence = min(confidence, 0.6)  # another official fits the pronoun as well
+        return Attribution(antecedent.person, "pronoun", span, span_start, confidence=confidence)
 
-    def _antecedent(self, position: int) -> Mention | None:
+    def _rival_between(self, antecedent: Mention, position: int, gender: str | None) -> bool:
+        """Whether another official, whose gender the text does not set apart, is named between
+        the antecedent and the pronoun."""
+        low, high = (
+            bisect.bisect_right(self.starts, antecedent.start),
+            bisect.bisect_left(self.starts, position),
+        )
+        return any(
+            m.person is not None and m.person is not antecedent.person and self._agrees(m.person, gender)
+            for m in self.mentions[low:high]
+        )
+
+    def _agrees(self, person: Person, gender: str | None) -> bool:
+        known = getattr(self, "genders", {}).get(person.slug)
+        return gender not in ("m", "f") or known is None or known == gender
+
+    def _antecedent(self, position: int, gender: str | None = None) -> Mention | None:
         """The antecedent a reader gives a pronoun: the subject (first official named, not as a
         possessor) of its own sentence before it, else of the nearest sentence before that names
         one, at most two paragraphs back."""
@@ -391,9 +439,10 @@ class Attributor:
             start = sentence_start(self.masked, end, pstart)
             low, high = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
             for mention in self.mentions[low:high]:
-                if mention.person is not None and self.body[mention.end : mention.end + 2] not in (
-                    "’s",
-                    "'s",
+                if (
+                    mention.person is not None
+                    and self.body[mention.end : mention.end + 2] not in ("’s", "'s")
+                    and self._agrees(mention.person, gender)
                 ):
                     return mention
             end = start - 1

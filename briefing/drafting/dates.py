@@ -37,7 +37,7 @@ PATTERNS = [
     (
         "same_day",
         re.compile(
-            rf"\b(?:[Ll]ater\s+(?:on\s+{_WEEKDAY}|that\s+day|in\s+the\s+day)|[Aa]t\s+the\s+end\s+of\s+the\s+day|[Aa]fter\s+the\s+(?:talks|meeting)|(?:was|were)\s+followed\s+by)\b"
+            rf"\b(?:[Ll]ater\s+(?:on\s+{_WEEKDAY}|that\s+day|in\s+the\s+day)|[Aa]t\s+the\s+end\s+of\s+the\s+day|[Ee]arlier\s+(?:in\s+the|that)\s+day|[Aa]fter\s+the\s+(?:talks|meeting|signing|ceremony|audience|dinner|visit)|(?:was|were)\s+followed\s+by)\b"
         ),
     ),
     ("weekday", re.compile(rf"\b(?:[Oo]n|[Ll]ast)\s+{_WEEKDAY}{_PART}\b")),

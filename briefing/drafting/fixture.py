@@ -10,7 +10,7 @@ from briefing.drafting.directory import Directory, Person, core_tokens, load_dir
 from briefing.drafting.meetings import DraftMeeting, find_meetings
 from briefing.drafting.people import MentionFinder, stem
 from briefing.drafting.quotes import find_passages
-from briefing.drafting.text import MAX_TEXT_BYTES, DraftInputError
+from briefing.drafting.text import MAX_TEXT_BYTES, DraftInputError, dateline_offset
 
 # "KELBRIDGE, June 14 (BPA) -", "PORT ADAINE, 30 November —": the day of the dispatch, not of a meeting.
 _DATELINE = re.compile(
@@ -77,7 +77,7 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
         for i in range(max(0, p.start - 1), min(len(body), p.end + 1)):
             if masked[i] != "\n":
                 masked[i] = " "
-    dateline = _DATELINE.match(body)
+    dateline = _DATELINE.match(body, dateline_offset(body))
     if dateline:
         masked[dateline.start(1) : dateline.end(1)] = " " * len(dateline.group(1))
     future: list[str] = []
@@ -123,6 +123,9 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
         if attribution.text and attribution.start is not None and attribution.method != "continuation":
             row["attribution_text"] = attribution.text
             row["attribution_start"] = attribution.start
+        link = _meeting_link(attribution, passage.start, meetings, meeting_rows, body)
+        if link is not None:
+            row["meeting"], row["meeting_relation"] = link
         row |= {
             "kind": "quote",
             "text": text,
@@ -134,17 +137,21 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
             row["topics"] = statement_topics
         statements.append(row)
 
-    officials = []
+    officials, new_organizations = [], {}
     for person in people:
         if person.stored:
             continue
-        officials.append(
-            {
-                "slug": person.slug,
-                "name": _canonical(person),
-                "organization": _organization(person, directory),
-            }
-        )
+        organization = _organization(person, directory)
+        if organization is None:
+            proposed = _proposed_organization(person, title + "\n" + body, directory)
+            if proposed is not None:
+                new_organizations.setdefault(proposed["slug"], proposed)
+                organization = proposed["slug"]
+        officials.append({"slug": person.slug, "name": _canonical(person)})
+        printed_title = _printed_title(person)
+        if printed_title:
+            officials[-1]["title"] = printed_title
+        officials[-1]["organization"] = organization
         aliases = sorted(
             {n for n in person.printed_names if len(core_tokens(n)) > 1} - {officials[-1]["name"]}
         )
@@ -176,6 +183,7 @@ def _draft(directory: Directory, title, body, published_on, publisher, url, arti
             "published_on": published_on.isoformat() if published_on else None,
             "body": body,
         },
+        **({"organizations": list(new_organizations.values())} if new_organizations else {}),
         "officials": officials,
         "mentions": mention_rows,
         "meetings": meeting_rows,
@@ -204,6 +212,97 @@ def _organization(person: Person, directory: Directory) -> str | None:
         if words & person.qualifiers:
             matches.add(slug)
     return matches.pop() if len(matches) == 1 else None
+
+
+_OCCASION = re.compile(
+    r"\b(?P<relation>after|before|at)\s+the\s+(?:talks|meeting|signing|ceremony|audience|dinner|visit|call)\b"
+)
+
+
+def _meeting_link(attribution, position: int, meetings: list[DraftMeeting], rows: list[dict], body: str):
+    """The meeting a statement belongs to and how, only where its attributing words say so.
+
+    Words said in the sentence that reports a meeting ("…,” de Vries-Mola said at a joint press
+    conference after the signing") belong to that meeting; "told reporters after the talks" is
+    said after the latest meeting reported before it. Anything less clear stays unlinked.
+    """
+    start = attribution.start if attribution.start is not None else position
+    text = attribution.text or ""
+    occasion = _OCCASION.search(text)
+    for meeting, row in zip(meetings, rows, strict=True):
+        if any(a <= start < b for a, b in meeting.sentences) and text:
+            if meeting.kind == "press_conference" or occasion is None:
+                return row["slug"], "at"
+            return row["slug"], occasion.group("relation")
+    if occasion is None or occasion.group("relation") == "at":
+        return None
+    earlier = [
+        (meeting, row)
+        for meeting, row in zip(meetings, rows, strict=True)
+        if meeting.start < start and meeting.kind != "press_conference"
+    ]
+    if not earlier:
+        return None
+    return max(earlier, key=lambda pair: pair[0].start)[1]["slug"], occasion.group("relation")
+
+
+def _printed_title(person: Person) -> str:
+    """The title the article first gives a new official by name ("Foreign Minister"), as printed.
+
+    A relation ("his Kestrian counterpart") is not a title, and a leading demonym or possessive
+    country is left to the organization ("Orvanian Foreign Minister" gives `Foreign Minister`).
+    """
+    for printed in person.article_titles:
+        if "counterpart" in printed.lower():
+            continue
+        words = printed.split()
+        while len(words) > 1 and words[0][:1].isupper() and not _title_word(words[0]):
+            words = words[1:]
+        return " ".join(words)[:200]
+    return ""
+
+
+def _title_word(word: str) -> bool:
+    from briefing.drafting.lexicon import PORTFOLIO_WORDS, TITLE_WORDS
+
+    return word.lower().strip(",.") in TITLE_WORDS | PORTFOLIO_WORDS
+
+
+def _proposed_organization(person: Person, text: str, directory: Directory) -> dict | None:
+    """A government the draft proposes for a new official whose titles name exactly one country
+    ("Orvanian Foreign Minister", "Belmark's Energy Minister", "President … of Belmark").
+
+    The country is printed as a place ("Kestria", "Belmark's", "of Pirenne") when the text has it,
+    else made from the demonym ("Sarnian" → Sarnia). Abbreviations (US, NATO) are left to the editor.
+    """
+    countries = set()
+    words = set(re.findall(r"\b[A-Z][a-z]{3,}\b", text))
+    for qualifier in person.qualifiers:
+        printed = sorted(w for w in words if stem(w) == qualifier)
+        if not printed:
+            continue
+        places = [w for w in printed if not re.search(r"(?:ian|ean|ese|ish)$", w)]
+        if places:
+            countries.add(places[0])
+            continue
+        demonym = printed[0]
+        for ending, replacement in (("ian", "ia"), ("ean", "ea"), ("ese", "e")):
+            if demonym.endswith(ending):
+                countries.add(demonym[: -len(ending)] + replacement)
+                break
+    if len(countries) != 1:
+        return None
+    country = countries.pop()
+    slug = slugify(country)
+    if not slug or slug in directory.organization_slugs:
+        return None
+    return {
+        "slug": slug,
+        "name": f"Government of {country}",
+        "abbreviation": "",
+        "kind": "government",
+        "parent": None,
+    }
 
 
 def _meeting_row(meeting: DraftMeeting, use, taken: set[str], topics: list[dict]) -> dict:

@@ -268,7 +268,14 @@ HONORIFICS = frozenset(
         "adm.",
         "capt.",
         "(ret)",
+        "marshal",
+        "commodore",
+        "brigadier",
     ]
+)
+# Words that make a compound rank with the rank after them ("Air Marshal", "Rear Admiral").
+RANK_PREFIXES = frozenset(
+    ["air", "vice", "rear", "field", "lieutenant", "major", "brigadier", "wing", "group"]
 )
 # "Secretary General" is a title, not a secretary who is a general.
 COMPOUND_BEFORE_GENERAL = frozenset(

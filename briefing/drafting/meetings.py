@@ -17,6 +17,7 @@ from briefing.drafting.attribution import sentence_end
 from briefing.drafting.dates import DateFinding, find_date, shift, years_printed
 from briefing.drafting.directory import Person
 from briefing.drafting.people import Mention, stem
+from briefing.drafting.text import dateline_offset
 
 _TRIGGERS = [
     ("call", re.compile(r"\b(?:telephone|phone|video)\s+call\b|\b(?:spoke|spoken|speaking|talked)\s+(?:by|on\s+the)\s+(?:tele)?phone\b|\bby\s+video\s*link\b|\bphoned\b")),
@@ -40,8 +41,14 @@ _GROUP = re.compile(
 _PRINCIPAL_GROUP = re.compile(r"\b(?:ministers|leaders|presidents)\b")
 _JOINED = re.compile(r"\b(?:were|was)\s+joined\b")
 _PARTIAL = re.compile(r"\b(?:including|among\s+them|among\s+others|members\s+of|crews\s+and|such\s+as)\b")
+_VENUE_NOUN = (
+    r"(?:(?:air|naval|military|army)\s+)?(?:base|headquarters|residence|offices?|embassy|compound|airport|"
+    r"airfield|barracks|palace|building|complex|centre|center|hall|castle|house|ministry)\b"
+)
+# The venue is the whole noun phrase: "the Castel Brun air base", "the Council’s headquarters".
 _LOCATION = re.compile(
-    r"\b(?:at|visited)\s+(?:the\s+)?((?:[A-Z][\w’'-]+)(?:\s+(?:of\s+the|of|[A-Z][\w’'-]+|naval\s+base|base))*)"
+    r"\b(?:at|visited|(?<=welcomed\s)[^.,;]{0,60}?\bto(?=\s+the\s+[A-Z]\w+\s+(?:Palace|House|Hall|Residence)\b))\s+(?P<the>the\s+)?(?P<name>(?:[A-Z][\w’'-]+)(?:\s+(?:of\s+the|of|[A-Z][\w’'-]+))*)"
+    rf"(?P<noun>\s+{_VENUE_NOUN})?"
 )
 _CITY = re.compile(r"\bin\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)")
 _GAP_WORDS = 6
@@ -176,7 +183,7 @@ def _first_paragraph_start(masked: str) -> int:
 
 
 def _dateline_city(body: str) -> str:
-    m = re.match(r"\s*([A-Z][A-Z .’'-]{2,}?)\s*(?:,|—|–|\s-\s)", body)
+    m = re.compile(r"\s*([A-Z][A-Z .’'-]{2,}?)\s*(?:,|—|–|\s-\s)").match(body, dateline_offset(body))
     if not m or not m.group(1).replace(" ", "").isupper():
         return ""
     return " ".join(w.capitalize() for w in m.group(1).split())
@@ -272,12 +279,18 @@ def _sentence_meeting(sentence, position, mentions, meetings, main, published_on
     if finding is not None:
         _set_date(meeting, finding, main)
     loc = _LOCATION.search(sentence)
-    if loc and not any(position + loc.start(1) <= m.start < position + loc.end(1) for m in mentions):
-        words = loc.group(1).split()
+    if loc and not any(
+        position + loc.start("name") <= m.start < position + loc.end("name") for m in mentions
+    ):
+        words = loc.group("name").split()
+        possessive = re.search(r"[’']s$", loc.group("name"))
         if words[0].lower() not in {"the", "a"} and not re.match(
             r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)", words[0]
         ):
-            meeting.location = loc.group(1)
+            if possessive and loc.group("noun"):
+                meeting.location = (loc.group("the") or "") + loc.group("name") + loc.group("noun")
+            elif not possessive:
+                meeting.location = loc.group("name") + (loc.group("noun") or "")
     meeting.city = _city(sentence) if kind != "call" else ""
     if finding is not None and finding.kind == "same_day" and main is not None and not meeting.city:
         meeting.city = main.city

@@ -21,13 +21,50 @@ from briefing.drafting.lexicon import (
     NAME_SUFFIXES,
     ORGANISATION_NOUNS,
     PORTFOLIO_WORDS,
+    RANK_PREFIXES,
     REPORTING_VERBS,
     TITLE_WORDS,
     WEEKDAYS,
 )
+from briefing.drafting.text import dateline_offset
 
 _TOKEN = re.compile(r"\(ret\)|[^\W\d_][\w’'.\-]*|\d+|[^\w\s]")
 _CONNECTORS = {"of", "for", "to", "in", "the"}
+# Lower-case particles inside a surname: Jan de Vries-Mola, Ursula von Arden, Khalid bin Saleh.
+PARTICLES = frozenset(
+    [
+        "de",
+        "van",
+        "von",
+        "der",
+        "den",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "dos",
+        "das",
+        "le",
+        "la",
+        "bin",
+        "ibn",
+        "ter",
+    ]
+)
+_PREFIXED = re.compile(r"(?:al|el|ad|as|ash|az|ben|bint)-[A-Z][\w’'-]*")
+
+
+def _particle(toks: list, n: int) -> bool:
+    """A surname particle: lower case, standing right before a capitalised word of the name."""
+    if toks[n].low not in PARTICLES:
+        return False
+    k = n + 1
+    while k < len(toks) and toks[k].low in PARTICLES:
+        k += 1  # "Henrik van der Berg"
+    return k < len(toks) and k - n <= 2 and (toks[k].cap or bool(_PREFIXED.fullmatch(toks[k].text)))
+
+
 _PERSON_CONTEXT = {"met", "received", "hosted", "succeeded", "succeeding", "thanked", "including", "with", "by",
                    "and", "joined", "welcomed", "visited", "called", "told"}  # fmt: skip
 
@@ -68,16 +105,20 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
     out = []
     for m in _TOKEN.finditer(text):
         word, start = m.group(), m.start() + offset
-        possessive = False
+        possessive, full_stop = False, None
         if len(word) > 1 and word[0].isalpha():
             if word.endswith(".") and not _abbreviation(word):
                 word = word.rstrip(".")
+                full_stop = start + len(word)
             for tail in ("’s", "'s"):
                 if word.endswith(tail) and len(word) > 2:
                     word, possessive = word[: -len(tail)], True
             word = word.rstrip("’'-")
         if word:
             out.append(Token(word, start, start + len(word), possessive))
+        if full_stop is not None:
+            # "… Ada Lorne. The Prime Minister said": the period ends the name's run of capitals.
+            out.append(Token(".", full_stop, full_stop + 1))
     return out
 
 
@@ -116,6 +157,12 @@ def _name_like(tok: Token, places: set[str]) -> bool:
 
 def _honorific(toks: list[Token], i: int) -> bool:
     low = toks[i].low
+    if (
+        low in RANK_PREFIXES
+        and i + 1 < len(toks)
+        and toks[i + 1].low in HONORIFICS | {"commander", "captain"}
+    ):
+        return True
     if low not in HONORIFICS:
         return False
     return not (low == "general" and i > 0 and toks[i - 1].low in COMPOUND_BEFORE_GENERAL)
@@ -129,7 +176,7 @@ def find_places(body: str, directory: Directory) -> set[str]:
         places |= {w.lower() for w in re.findall(r"[A-Z][\w’'-]+", org["name"])}
     for m in re.finditer(r"\b(?:in|from|across|between)\s+([A-Z][a-z][\w’'-]*)(?!\s+[A-Z])", body):
         places.add(m.group(1).lower())
-    dateline = re.match(r"\s*([A-Z][A-Z .’'-]+?)\s*(?:,|—|–|-)", body)
+    dateline = re.compile(r"\s*([A-Z][A-Z .’'-]+?)\s*(?:,|—|–|-)").match(body, dateline_offset(body))
     if dateline:
         places |= {w.lower() for w in dateline.group(1).split()}
     return places
@@ -143,7 +190,10 @@ class MentionFinder:
         self.directory = directory
         self.people: list[Person] = [p for p in directory.people]
         self.new_people: list[Person] = []
-        self.places = find_places(body, directory)
+        # A stored official's name is a name even where an organization shares the word
+        # ("Deputy Foreign Minister Halvard" beside a Government of Halvard).
+        known_names = {w.lower() for p in self.people for n in p.names for w in core_tokens(n)}
+        self.places = find_places(body, directory) - known_names
         self.quoted = quoted
         self.mentions: list[Mention] = []
         self.mentions_so_far: list[Mention] = []
@@ -202,6 +252,7 @@ class MentionFinder:
             while j < len(toks) and (
                 toks[j].cap
                 or toks[j].text == "(ret)"
+                or (j > i and (_particle(toks, j) or _PREFIXED.fullmatch(toks[j].text)))
                 or (toks[j].low in _CONNECTORS and j > i and _capital_follows(toks, j))
             ):
                 j += 1
@@ -241,10 +292,12 @@ class MentionFinder:
                 return self._title_only(toks, i, j)
             name_start += real[-2]
         name_end = name_start
-        while (
-            name_end < len(run)
-            and _name_like(run[name_end], self.places)
-            and run[name_end].low not in _CONNECTORS
+        while name_end < len(run) and (
+            (_name_like(run[name_end], self.places) and run[name_end].low not in _CONNECTORS)
+            or (
+                name_end > name_start
+                and (_particle(run, name_end) or _PREFIXED.fullmatch(run[name_end].text))
+            )
         ):
             name_end += 1
             if run[name_end - 1].possessive:
@@ -263,7 +316,9 @@ class MentionFinder:
         ):
             return None  # "Brannock’s Deputy Foreign Minister": a qualifier, not a name
         real = [
-            t for t in name_tokens if t.text not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", t.text)
+            t
+            for t in name_tokens
+            if t.text not in NAME_SUFFIXES and not re.fullmatch(r"[A-Z]\.", t.text) and t.low not in PARTICLES
         ]
         if not real:
             return self._title_only(toks, i, j) if k is not None else None
@@ -295,6 +350,9 @@ class MentionFinder:
             elif after_of and t.cap and not _title_like(t) and t.low not in ORGANISATION_NOUNS:
                 qualifiers.add(stem(t.text))
         qualifiers |= self._qualifiers_before(toks, i)
+        if name_end + 1 < len(run) and run[name_end].low == "of" and title_tokens:
+            # "President Rowena Quill of Belmark": the country after the name qualifies the title.
+            qualifiers |= {stem(t.text) for t in run[name_end + 1 :] if t.cap and not _title_like(t)}
         start_tok = title_tokens[0] if title_tokens else (honorifics[0] if honorifics else name_tokens[0])
         if name_tokens[-1].possessive:
             pass
@@ -403,6 +461,8 @@ class MentionFinder:
             return True
         after = toks[j].low if j < len(toks) else ""
         after2 = toks[j + 1].low if j + 1 < len(toks) else ""
+        if before in TITLE_WORDS and not toks[i - 1].cap:
+            return True  # "his Velenese counterpart Mariam al-Hakim", "the minister Ana Roth"
         return (
             before in REPORTING_VERBS or before in _PERSON_CONTEXT or after in REPORTING_VERBS
             or (after == "," and after2 in {"who", "whose"}) or after == "met"
@@ -424,6 +484,9 @@ class MentionFinder:
         after = toks[end_index].low if end_index < len(toks) else ""
         if any(t.possessive for t in run[:-1]):
             return None
+        k = i + lead - (2 if before == "the" else 1)
+        if k >= 1 and toks[k].low == "of" and toks[k - 1].low in ORGANISATION_NOUNS:
+            return None  # "Office of the President of Belmark": an institution, not a person
         if not (before == "the" or before in REPORTING_VERBS or after in REPORTING_VERBS or i + lead == 0):
             return None
         if (
@@ -466,9 +529,16 @@ class MentionFinder:
         for n, tok in enumerate(toks):
             if inside(tok.start):
                 continue
-            if tok.cap and tok.text in known and len(known[tok.text]) == 1:
-                person = by_slug[next(iter(known[tok.text]))]
-                found.append(Mention(tok.start, tok.end, person, name=tok.text, confidence=0.9))
+            text = tok.text
+            if text not in known and _PREFIXED.fullmatch(text[:1].lower() + text[1:]):
+                text = text[:1].lower() + text[1:]  # "Al-Hakim said" at a sentence's start
+            if tok.cap and text in known and len(known[text]) == 1:
+                person = by_slug[next(iter(known[text]))]
+                first = n
+                while first > 0 and toks[first - 1].low in PARTICLES and not inside(toks[first - 1].start):
+                    first -= 1  # "de Vries-Mola said": the particle is part of the printed surname
+                start = toks[first].start
+                found.append(Mention(start, tok.end, person, name=self.body[start : tok.end], confidence=0.9))
             elif tok.low == "the" and n + 1 < len(toks):
                 # "the Valdoran minister", "the new minister": a lower-case title after "the".
                 m = n + 1
@@ -607,8 +677,8 @@ class MentionFinder:
         best, best_key, rivals = None, None, 0
         speaker_rank = {p.slug: i for i, p in enumerate(speakers)}
         for person, last in seen.values():
-            article = any(wanted <= _title_words(t) for t in person.article_titles)
-            stored = any(wanted <= _title_words(t) for t in person.stored_titles)
+            article = any(_title_fits_words(wanted, _title_words(t)) for t in person.article_titles)
+            stored = any(_title_fits_words(wanted, _title_words(t)) for t in person.stored_titles)
             if not (article or stored):
                 continue
             own = person.qualifiers | _stored_qualifiers(person, self.directory)
@@ -650,6 +720,23 @@ def _stored_qualifiers(person: Person, directory: Directory) -> set[str]:
             if w.lower() not in TITLE_WORDS | PORTFOLIO_WORDS
         }
     return found
+
+
+# A descriptor that stands for any of several offices: "the Sarnian leader" is its president or
+# prime minister, "the premier" its prime minister, "the envoy" an ambassador.
+_GENERIC_TITLES = {
+    "leader": frozenset(["president", "prime", "premier", "chancellor", "king", "queen", "emir", "leader"]),
+    "premier": frozenset(["prime", "premier"]),
+    "envoy": frozenset(["ambassador", "envoy", "representative"]),
+}
+
+
+def _title_fits_words(wanted: frozenset[str], held: frozenset[str]) -> bool:
+    """Whether a reference's title words fit a title the official holds."""
+    if wanted <= held:
+        return True
+    generic = [w for w in wanted if w in _GENERIC_TITLES and not held & {w}]
+    return bool(generic) and all(held & _GENERIC_TITLES[w] for w in generic) and wanted - set(generic) <= held
 
 
 def _capital_follows(toks: list[Token], j: int) -> bool:

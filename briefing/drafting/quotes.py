@@ -2,8 +2,9 @@
 
 Curly and straight double marks pair with each other; a paragraph that ends inside a quotation
 continues only if the next paragraph reopens it (the news convention), otherwise the passage is
-unbalanced and left out, with a warning. Single quotes are read only inside a double quotation
-(nested), so apostrophes never open a passage.
+unbalanced and left out, with a warning. Single quotes are nested inside a double quotation, or,
+at the top level, speech only where a colon or a reporting verb gives them to someone; an
+apostrophe never opens a passage.
 """
 
 import re
@@ -110,7 +111,42 @@ def find_passages(body: str) -> tuple[list[Passage], list[str]]:
     raw = [p for p in raw if body[p.start : p.end].strip()]
     for passage in raw:
         _classify(body, passage)
+    raw = sorted(raw + _single_quoted_speech(body, lines, raw), key=lambda p: p.start)
     return raw, warnings
+
+
+_SINGLE_SPEECH_BEFORE = re.compile(
+    r"(?::|\b(?:said|says|told\s+\w+|added|replied|answered|asked|declared|insisted|wrote)\s*,?)\s*$"
+)
+_SINGLE_SPEECH_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:he|she|they)\s+|(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*\s+)?"
+    r"(?:said|says|added|replied|told|asked|insisted)\b"
+)
+
+
+def _single_quoted_speech(body: str, lines: list[tuple[int, int]], doubles: list[Passage]) -> list[Passage]:
+    """Top-level passages in single marks that a colon or a reporting verb gives to a speaker
+    (British style: she replied: ‘It is more affordable …’). A mark between letters or after a
+    letter (Belmark's, pilots’ union) is an apostrophe, never a quotation mark."""
+    found = []
+    inside = [(p.start - 1, p.end + 1) for p in doubles]
+    for index, (pstart, pend) in enumerate(lines):
+        opened = None
+        for i in range(pstart, pend):
+            if any(a <= i < b for a, b in inside):
+                opened = None
+                continue
+            char = body[i]
+            before = body[i - 1] if i > pstart else " "
+            after = body[i + 1] if i + 1 < pend else " "
+            if opened is None and char in "‘'" and not before.isalnum() and not after.isspace():
+                opened = i + 1
+            elif opened is not None and char in "’'" and not after.isalpha() and not before.isspace():
+                lead, trail = body[pstart : opened - 1], body[i + 1 : pend]
+                if _SINGLE_SPEECH_BEFORE.search(lead) or _SINGLE_SPEECH_AFTER.search(trail):
+                    found.append(Passage(opened, i, index))
+                opened = None
+    return found
 
 
 def _reopening(raw: list[Passage], index: int) -> bool:

@@ -66,3 +66,21 @@ def read_article_text(raw: bytes, *, title: str | None = None) -> tuple[str, str
             "or put the headline on a line of its own."
         )
     return title, body
+
+
+def dateline_offset(body: str) -> int:
+    """Where the dateline paragraph starts: the body's start, or the first paragraph after a
+    credit or source line ("Courtesy: Office of the President …", "Source: …")."""
+    position = 0
+    for _ in range(3):
+        line_end = body.find("\n", position)
+        line = body[position : len(body) if line_end == -1 else line_end]
+        if (
+            not re.match(r"\s*(?:Courtesy|Source|Credit|By|Photo|Picture)\b[^\n]{0,120}$", line)
+            or line_end == -1
+        ):
+            return position
+        position = line_end + 1
+        while position < len(body) and body[position] == "\n":
+            position += 1
+    return position

@@ -152,3 +152,60 @@ def test_a_welcome_is_a_meeting_and_later_that_day_takes_its_date():
     )
     assert (call["kind"], call["date"], call["inferred"]) == ("call", "2023-11-06", ["date"])
     assert [p["official"] for p in call["participants"]] == ["rachel-adair", "ingrid-falk"]
+
+
+@pytest.mark.parametrize(
+    ("venue", "location"),
+    [
+        ("the Council's headquarters", "the Council's headquarters"),
+        ("the Castel Brun air base", "Castel Brun air base"),
+        ("the Council's", ""),
+    ],
+)
+def test_a_venue_is_its_whole_noun_phrase_or_nothing(venue, location):
+    body = f"Kowal Brenner met Anna Roth at {venue} on Monday."
+    assert [m["location"] for m in draft(body)["meetings"]] == [location]
+
+
+def test_a_dateline_after_a_credit_line_is_still_the_dateline_and_its_day_is_not_a_meeting_date():
+    body = (
+        "Courtesy: Office of the President of Belmark\n\n"
+        "GLASSPORT, 22 October — President Rowena Quill welcomed Prime Minister Idris Vahl to the "
+        "Amber Palace on Monday."
+    )
+    (meeting,) = draft(body, published_on=datetime.date(2023, 10, 23))["meetings"]
+    assert (meeting["date"], meeting["date_as_reported"], meeting["location"]) == (
+        "2023-10-23",
+        "on Monday",
+        "Amber Palace",
+    )
+
+
+def test_a_press_conference_after_the_signing_takes_the_signing_day():
+    body = (
+        "Defence Secretary Jan Hale and Defence Minister Ola Berg met at the Castel Brun air base on 3 February.\n\n"
+        "“We fly together,” Hale said at a joint press conference after the signing."
+    )
+    dates = {m["kind"]: m["date"] for m in draft(body, published_on=datetime.date(2024, 2, 5))["meetings"]}
+    assert dates == {"bilateral_meeting": "2024-02-03", "press_conference": "2024-02-03"}
+
+
+def test_a_statement_is_linked_to_a_meeting_only_where_its_attributing_words_say_so():
+    body = (
+        "Foreign Minister Lisbet Harrow met Foreign Minister Tomas Eklund in Velmora on Tuesday.\n\n"
+        "“The corridor is no favour,” Harrow told reporters after the talks.\n\n"
+        "“We have talked since 2019,” Eklund said."
+    )
+    fixture = draft(body)
+    (meeting,) = fixture["meetings"]
+    links = [(s.get("meeting"), s.get("meeting_relation")) for s in fixture["statements"]]
+    assert links == [(meeting["slug"], "after"), (None, None)]
+
+
+def test_earlier_in_the_day_takes_the_main_meetings_day():
+    body = (
+        "Minister Marta Keller received Ambassador Henrik van der Berg at the Ministry on Monday. "
+        "Earlier in the day, Keller spoke by telephone with Foreign Minister Pavel Rusnak."
+    )
+    dates = {m["kind"]: m["date"] for m in draft(body)["meetings"]}
+    assert dates == {"bilateral_meeting": "2023-06-12", "call": "2023-06-12"}

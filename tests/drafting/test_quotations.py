@@ -93,3 +93,13 @@ def test_a_reopened_paragraph_that_names_its_speaker_is_attributed_by_name():
     body = "“We will act, Mateo Koll said.\n\n“Next week,” said Kas Dahl."
     second = draft(body)["statements"][1]
     assert (second["text"], second["speaker"], second["attribution"]) == ("Next week,", "kas-dahl", "name")
+
+
+def test_top_level_single_quotes_after_a_reporting_verb_are_speech_and_apostrophes_are_not():
+    body = (
+        "Belmark's President Rowena Quill met Idris Vahl on Monday. Asked about the cost, she replied: "
+        "‘It is more affordable than another winter like the last one.’ The pilots’ union's view was 'mixed'."
+    )
+    assert [text for text, _ in quotes(draft(body))] == [
+        "It is more affordable than another winter like the last one."
+    ]

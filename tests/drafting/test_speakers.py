@@ -35,7 +35,14 @@ def test_pronoun_resolves_to_the_official_named_before_it():
         "pronoun",
         "she said",
     )
-    assert fixture["officials"] == [{"slug": "petra-solvar", "name": "Petra Solvar", "organization": None}]
+    assert fixture["officials"] == [
+        {
+            "slug": "petra-solvar",
+            "name": "Petra Solvar",
+            "title": "Minister of Fisheries",
+            "organization": None,
+        }
+    ]
 
 
 def test_title_resolves_to_the_official_the_article_gave_it():
@@ -149,3 +156,125 @@ def test_pronoun_goes_to_the_subject_of_the_sentence_before_not_the_last_name():
 def test_a_place_doing_something_is_not_proposed_as_an_official():
     fixture = draft("Port Adaine was quiet on Monday. “We wait,” said Ann Bell.")
     assert [o["slug"] for o in fixture["officials"]] == ["ann-bell"]
+
+
+def test_a_name_ending_its_sentence_does_not_run_into_the_next_sentence():
+    body = (
+        "Hale flew north for a meeting with Kestrian Prime Minister Ada Lorne. "
+        "The Prime Minister said Kestria was “ready to carry its share of the cost”."
+    )
+    found = statement(draft(body), "ready to carry")
+    assert (found["speaker"], found["attribution"]) == ("ada-lorne", "title")
+
+
+def test_a_surname_particle_and_hyphen_stay_in_the_name_and_its_bare_form_attributes():
+    body = (
+        "Defence Secretary Jan de Vries-Mola arrived first.\n\n"
+        "“Our pilots already train together,” de Vries-Mola said."
+    )
+    fixture = draft(body)
+    assert [o["name"] for o in fixture["officials"]] == ["Jan de Vries-Mola"]
+    found = statement(fixture, "Our pilots")
+    assert (found["speaker"], found["attribution_text"]) == ("jan-de-vries-mola", "de Vries-Mola said")
+
+
+def test_a_descriptor_resolves_to_the_official_whose_nationality_and_office_fit():
+    body = (
+        "President Rowena Quill of Belmark welcomed Sarnian Prime Minister Idris Vahl on Monday. "
+        "Quill said the cable would “change the arithmetic of our winters”. Vahl agreed. "
+        "“Cheap power is worth more than any speech,” the Sarnian leader said."
+    )
+    found = statement(draft(body), "Cheap power")
+    assert (found["speaker"], found["attribution"]) == ("idris-vahl", "title")
+
+
+def test_a_descriptor_that_fits_nobody_is_unknown_not_the_previous_speaker():
+    body = (
+        "President Rowena Quill of Belmark welcomed Prime Minister Idris Vahl on Monday. "
+        "Quill said the cable would “change the arithmetic of our winters”. "
+        "“It will not be cheap,” the envoy said."
+    )
+    found = statement(draft(body), "It will not be cheap")
+    assert (found["speaker"], found["attribution"], found["attribution_text"]) == (
+        None,
+        "none",
+        "the envoy said",
+    )
+
+
+def test_a_title_inside_an_institution_name_is_not_a_mention():
+    body = "Courtesy: Office of the President of Belmark\n\nPresident Rowena Quill met Idris Vahl on Monday."
+    mentions = draft(body)["mentions"]
+    assert [m["text"] for m in mentions][:1] == ["President Rowena Quill"]
+
+
+def test_a_new_official_is_proposed_with_the_title_as_given_and_the_government_the_text_names():
+    body = (
+        "Orvanian Foreign Minister Lisbet Harrow met Belmark's Energy Minister, Dr Esme Calder, in Velmora "
+        "on Tuesday. Air Marshal Pieter Snell, Chief of the Air Staff, joined them."
+    )
+    fixture = draft(body)
+    officials = {o["slug"]: o for o in fixture["officials"]}
+    assert officials["lisbet-harrow"] == {
+        "slug": "lisbet-harrow",
+        "name": "Lisbet Harrow",
+        "title": "Foreign Minister",
+        "organization": "orvania",
+    }
+    assert (officials["esme-calder"]["title"], officials["esme-calder"]["organization"]) == (
+        "Energy Minister",
+        "belmark",
+    )
+    assert {o["slug"]: o["name"] for o in fixture["organizations"]} == {
+        "orvania": "Government of Orvania",
+        "belmark": "Government of Belmark",
+    }
+    honorifics = {m["name_as_printed"]: m.get("honorifics") for m in fixture["mentions"]}
+    assert (honorifics["Esme Calder"], honorifics["Pieter Snell"]) == ("Dr", "Air Marshal")
+
+
+def test_a_pronoun_goes_to_the_official_whose_gender_the_text_gives():
+    body = (
+        "Foreign Minister Lisbet Harrow met her counterpart, Foreign Minister Tomas Eklund, on Tuesday. "
+        "Mr Eklund was late.\n\nHarrow thanked Eklund for the visit. “We start in May,” he said."
+    )
+    found = statement(draft(body), "We start in May")
+    assert (found["speaker"], found["attribution"]) == ("tomas-eklund", "pronoun")
+
+
+def test_an_inverted_anonymous_speaker_leaves_its_relative_clause_out_without_a_comma():
+    body = "Ada Lorne met Tomas Eklund on Monday.\n\n“Nobody thinks it easy,” said a senior official who asked not to be named."
+    found = statement(draft(body), "Nobody thinks")
+    assert (found["speaker"], found["attribution_text"]) == (None, "said a senior official")
+
+
+def test_a_stored_officials_given_name_stays_a_name_when_a_government_shares_the_word():
+    Organization.objects.create(slug="halvard", name="Government of Halvard", kind="government")
+    Official.objects.create(
+        slug="halvard-ostby", name="Halvard Ostby", title="Deputy Foreign Minister of Brannock"
+    )
+    body = "Deputy Foreign Minister Halvard arrived late. “We are ready,” Halvard said."
+    found = statement(draft(body), "We are ready")
+    assert found["speaker"] == "halvard-ostby"
+
+
+@pytest.mark.parametrize(
+    ("printed", "later", "name"),
+    [
+        ("Ambassador of Lusk, Henrik van der Berg", "Ambassador van der Berg", "Henrik van der Berg"),
+        ("his Velenese counterpart Mariam al-Hakim", "Al-Hakim", "Mariam al-Hakim"),
+    ],
+)
+def test_compound_particles_and_prefixed_surnames_are_one_name(printed, later, name):
+    body = f"Minister Sven Olafsen met {printed} on Monday.\n\n“We agree,” {later} said."
+    fixture = draft(body)
+    found = statement(fixture, "We agree")
+    assert {o["slug"]: o["name"] for o in fixture["officials"]}[found["speaker"]] == name
+
+
+def test_a_pronoun_two_officials_fit_equally_is_attributed_with_lower_confidence():
+    body = "Minister Ana Roth met Minister Kai Lund on Monday. “We are close,” she said."
+    clear = "Minister Ana Roth met her counterpart, Minister Kai Lund, on Monday. “We are close,” she said."
+    unsure, sure = statement(draft(body), "We are close"), statement(draft(clear), "We are close")
+    assert unsure["speaker"] == sure["speaker"] == "ana-roth"
+    assert unsure["confidence"] < sure["confidence"]
