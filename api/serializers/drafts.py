@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from api.serializers.links import link
 from briefing import drafting
 from briefing.models import Draft
 from briefing.services.drafts import draft_undecided
@@ -42,7 +43,7 @@ class DraftRequestSerializer(serializers.Serializer):
 class DraftSerializer(serializers.ModelSerializer):
     """A draft in review: the drafter's proposal, and how far the editor's review has come."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="draft-detail")
+    url = link("draft-detail", lookup_field="pk")
     status = serializers.ChoiceField(choices=Draft.Status.choices, read_only=True)
     proposal = serializers.JSONField(
         read_only=True,

@@ -135,3 +135,11 @@ def test_a_draft_not_yet_published_says_article_null(editor_api):
     body = editor_api.post("/drafts/", {"text": TEXT}, format="json").json()
 
     assert (body["article"], body["published_at"]) == (None, None)
+
+
+def test_the_location_of_a_new_draft_is_a_plain_string_as_wsgi_servers_require(editor_api):
+    # Django's development server refuses a str subclass (DRF's Hyperlink) in a header: a 500.
+    response = editor_api.post("/drafts/", {"text": TEXT}, format="json")
+
+    assert type(response.headers["Location"]) is str
+    assert type(response.json()["url"]) is str
