@@ -278,3 +278,23 @@ def test_a_pronoun_two_officials_fit_equally_is_attributed_with_lower_confidence
     unsure, sure = statement(draft(body), "We are close"), statement(draft(clear), "We are close")
     assert unsure["speaker"] == sure["speaker"] == "ana-roth"
     assert unsure["confidence"] < sure["confidence"]
+
+
+def test_title_fitting_two_officials_goes_to_the_subject_of_the_paragraph_before():
+    body = (
+        "Health Minister Ada Roos and Minister for Roads Carl Vint met on Monday.\n\n"
+        "Vint, speaking separately, said the plan was sound. He added that work would start soon.\n\n"
+        "The minister said: “We are ready to begin.”"
+    )
+    found = statement(draft(body), "We are ready")
+    assert (found["speaker"], found["attribution"]) == ("carl-vint", "title")
+
+
+def test_title_fitting_two_officials_with_no_subject_before_it_names_nobody():
+    body = (
+        "Health Minister Ada Roos and Minister for Roads Carl Vint met on Monday.\n\n"
+        "The weather was poor and the session ran late.\n\n"
+        "The minister said: “We are ready to begin.”"
+    )
+    found = statement(draft(body), "We are ready")
+    assert (found["speaker"], found["attribution"]) == (None, "none")
