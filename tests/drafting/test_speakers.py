@@ -298,3 +298,20 @@ def test_title_fitting_two_officials_with_no_subject_before_it_names_nobody():
     )
     found = statement(draft(body), "We are ready")
     assert (found["speaker"], found["attribution"]) == (None, "none")
+
+
+def test_a_country_sharing_a_stem_with_a_stored_organization_gets_its_own_government():
+    Organization.objects.create(
+        slug="nato", name="North Atlantic Treaty Organization", abbreviation="NATO", kind="intergovernmental"
+    )
+    fixture = draft("Northland's Chancellor, Elske Varga, spoke first. “We are ready,” Varga said.")
+    official = next(o for o in fixture["officials"] if o["slug"] == "elske-varga")
+    assert official["organization"] == "northland"
+
+
+def test_a_three_letter_country_in_front_of_a_title_is_proposed_as_a_government():
+    fixture = draft(
+        "Esk's Minister for Commerce, Mr Ruben Castell, spoke first. “We are ready,” Castell said."
+    )
+    official = next(o for o in fixture["officials"] if o["slug"] == "ruben-castell")
+    assert official["organization"] == "esk"
