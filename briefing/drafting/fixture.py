@@ -298,10 +298,12 @@ def _proposed_organization(person: Person, text: str, directory: Directory) -> d
         # One place of several words ("the Marrow Islands"): the words printed together, once.
         runs = {
             m.group(1)
-            for m in re.finditer(r"\b((?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)", text)
-            if set(m.group(1).removeprefix("the ").split()) == countries
+            for m in re.finditer(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)", text)
+            if set(m.group(1).split()) == countries
         }
-        countries = runs if len(runs) == 1 else countries
+        if len(runs) == 1:
+            run = runs.pop()
+            countries = {f"the {run}" if re.search(rf"\bthe\s+{run}\b", text) else run}
     if len(countries) != 1:
         return None
     country = countries.pop()

@@ -320,3 +320,13 @@ def test_a_three_letter_country_in_front_of_a_title_is_proposed_as_a_government(
     )
     official = next(o for o in fixture["officials"] if o["slug"] == "ruben-castell")
     assert official["organization"] == "esk"
+
+
+def test_a_country_of_several_words_after_the_name_is_proposed_as_one_government():
+    fixture = draft("Premier Tane Arohi of the Marrow Islands arrived first. “We are ready,” Arohi said.")
+    official = next(o for o in fixture["officials"] if o["slug"] == "tane-arohi")
+    organization = next(o for o in fixture["organizations"] if o["slug"] == official["organization"])
+    assert (organization["slug"], organization["name"]) == (
+        "marrow-islands",
+        "Government of the Marrow Islands",
+    )
