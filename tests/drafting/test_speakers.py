@@ -283,7 +283,8 @@ def test_a_pronoun_two_officials_fit_equally_is_attributed_with_lower_confidence
 def test_title_fitting_two_officials_goes_to_the_subject_of_the_paragraph_before():
     body = (
         "Health Minister Ada Roos and Minister for Roads Carl Vint met on Monday.\n\n"
-        "Vint, speaking separately, said the plan was sound. He added that work would start soon.\n\n"
+        "“It went well,” Roos said.\n\n"
+        "Vint, speaking separately, said the plan was “sound”. He added that work would start soon.\n\n"
         "The minister said: “We are ready to begin.”"
     )
     found = statement(draft(body), "We are ready")
