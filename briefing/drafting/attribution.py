@@ -381,14 +381,37 @@ class Attributor:
     def _by_mention(self, mention: Mention, span: str, span_start: int) -> Attribution:
         person, confidence = mention.person, mention.confidence
         if mention.kind == "title":
-            person, confidence = self.finder.resolve_title(
-                mention.title, mention.qualifiers, mention.start, self.mentions, self.spoken
-            )
+            person, confidence = self._title_referent(mention)
             if person is None:
                 return Attribution(None, "none", span, span_start, confidence=0.5, mention=mention)
             mention.person = person
             return Attribution(person, "title", span, span_start, confidence=confidence, mention=mention)
         return Attribution(person, "name", span, span_start, confidence=max(confidence, 0.9), mention=mention)
+
+    def _title_referent(self, mention: Mention) -> tuple[Person | None, float]:
+        """The official a title-only reference names. When the title fits several officials
+        equally ("the minister" with two ministers in the article), a reader takes the subject
+        of the sentences just before it, in its own or the previous paragraph, if the title fits
+        them, else the only one of them already quoted; otherwise nobody is named (annotation
+        guide 2.3: a speaker is never a guess)."""
+        fitting = self.finder.title_candidates(
+            mention.title, mention.qualifiers, mention.start, self.mentions, self.spoken
+        )
+        if len(fitting) <= 1:
+            return (fitting[0], 0.85) if fitting else (None, 0.0)
+        subject = self._antecedent(mention.start)
+        if (
+            subject is not None
+            and subject.person in fitting
+            and self._same_or_previous_paragraph(subject.start, mention.start)
+        ):
+            return subject.person, 0.7
+        # Of officials the title fits, the one who has already spoken in the article is the
+        # speaker a reader follows ("underlined US Secretary" after Blinken's answers, not Austin).
+        quoted = [p for p in fitting if p in self.spoken]
+        if len(quoted) == 1:
+            return quoted[0], 0.6
+        return None, 0.0
 
     def _pronoun(self, start: int, end: int, span: str, span_start: int) -> Attribution:
         gender = PRONOUNS.get(self.body[start:end].lower())

@@ -200,16 +200,20 @@ def _canonical(person: Person) -> str:
 
 
 def _organization(person: Person, directory: Directory) -> str | None:
+    """The one stored organization the official's country or organization words name.
+
+    Its abbreviation, or every distinctive word of its name, must be among them: "Northland"
+    shares a stem with "North Atlantic Treaty Organization" but names the one word only.
+    """
     matches = set()
     for slug, org in directory.organizations.items():
         words = {
             stem(w)
             for w in re.findall(r"[A-Z][\w’'-]+", org["name"])
-            if w not in {"Government", "Ministry", "Office"}
+            if w not in {"Government", "Ministry", "Office", "Organization", "Organisation"}
         }
-        if org.get("abbreviation"):
-            words.add(stem(org["abbreviation"]))
-        if words & person.qualifiers:
+        abbreviation = stem(org["abbreviation"]) if org.get("abbreviation") else None
+        if (abbreviation and abbreviation in person.qualifiers) or (words and words <= person.qualifiers):
             matches.add(slug)
     return matches.pop() if len(matches) == 1 else None
 
@@ -276,7 +280,7 @@ def _proposed_organization(person: Person, text: str, directory: Directory) -> d
     else made from the demonym ("Sarnian" → Sarnia). Abbreviations (US, NATO) are left to the editor.
     """
     countries = set()
-    words = set(re.findall(r"\b[A-Z][a-z]{3,}\b", text))
+    words = set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))
     for qualifier in person.qualifiers:
         printed = sorted(w for w in words if stem(w) == qualifier)
         if not printed:
@@ -290,10 +294,20 @@ def _proposed_organization(person: Person, text: str, directory: Directory) -> d
             if demonym.endswith(ending):
                 countries.add(demonym[: -len(ending)] + replacement)
                 break
+    if len(countries) > 1:
+        # One place of several words ("the Marrow Islands"): the words printed together, once.
+        runs = {
+            m.group(1)
+            for m in re.finditer(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)", text)
+            if set(m.group(1).split()) == countries
+        }
+        if len(runs) == 1:
+            run = runs.pop()
+            countries = {f"the {run}" if re.search(rf"\bthe\s+{run}\b", text) else run}
     if len(countries) != 1:
         return None
     country = countries.pop()
-    slug = slugify(country)
+    slug = slugify(country.removeprefix("the "))
     if not slug or slug in directory.organization_slugs:
         return None
     return {

@@ -27,12 +27,19 @@ _TRIGGERS = [
         r"\bmet\b|\bheld\s+talks\b|\btalks\s+with\b|\breceived\b|\bhosted\b|\bworking\s+(?:dinner|lunch|breakfast)\b|\b(?:dined|lunched|breakfasted)\s+with\b|\bsat\s+down\s+with\b|\bmeeting\s+with\b|\btalks\s+between\b"
         r"|\bwelcomed\b(?=\s+(?:the\s+)?[A-Z])"
         r"|\baudience\b|^\s*Meeting\b|\bagreed\b|\bvisited\b"
+        r"|\breached\s+(?:an?\s+)?(?:agreement|deal|accord)\b|\bstruck\s+an?\s+(?:agreement|deal)\b"
     )),
 ]  # fmt: skip
 _FUTURE = re.compile(
     r"\b(?:will|shall|is\s+due\s+to|are\s+due\s+to|expected|expects?\s+to|plans?\s+to|planned|is\s+to|are\s+to|"
     r"next\s+(?:week|month|year)|upcoming|to\s+be\s+held|would|tomorrow|ahead\s+of)\b",
     re.IGNORECASE,
+)
+# Agreeing is a contact only between two officials named with it ("A and B reached agreement").
+_AGREEMENT = re.compile(r"agreed|reached|struck")
+# "X arrived in Y on 11 September for two days of talks with Z": X, the traveller, is in the talks.
+_ARRIVAL = re.compile(
+    r"\b(?:arrived|travelled|traveled|flew|came)\b[^;:]{0,80}?\bfor\b[^;:]{0,40}?\b(?:talks|a\s+meeting|meetings)\s+with\b"
 )
 _GROUP = re.compile(
     r"\b(?:[Tt]he|[Bb]oth)\s+(?:two\s+)?(?:ministers|leaders|delegations|men|women|presidents|officials)\b"
@@ -248,13 +255,27 @@ def _sentence_meeting(sentence, position, mentions, meetings, main, published_on
     if group is not None:
         extra = _group_people(group.group(), position + group.start(), mentions, main, people)
         people += [p for p in extra if p not in people]
+    arrival = _ARRIVAL.search(sentence)
+    if arrival is not None:
+        traveller = next(
+            (
+                m
+                for m in in_sentence
+                if m.start < position + arrival.start()
+                and sentence[m.end - position : m.end - position + 2] not in ("’s", "'s")
+            ),
+            None,
+        )
+        if traveller is not None and traveller.person not in people:
+            chained.insert(0, traveller)
+            people.insert(0, traveller.person)
     if not people:
-        if all(t.group() == "agreed" for t in triggers):
+        if all(_AGREEMENT.match(t.group()) for t in triggers):
             return None
         return ("frame", triggers[0].start())
     if (
         kind == "meeting"
-        and "agreed" in " ".join(t.group() for t in triggers)
+        and any(_AGREEMENT.match(t.group()) for t in triggers)
         and len(triggers) == 1
         and len(people) < 2
     ):

@@ -502,7 +502,9 @@ class MentionFinder:
             person=None,
             title=self.body[run[0].start : run[-1].end],
             kind="title",
-            qualifiers={stem(t.text) for t in run if _qualifier(t)} | self._qualifiers_before(toks, i + lead),
+            qualifiers={stem(t.text) for t in run if _qualifier(t)}
+            | _complement_places(run)
+            | self._qualifiers_before(toks, i + lead),
         )
 
     # -- bare surnames and lower-case titles -------------------------------------------------------
@@ -660,9 +662,25 @@ class MentionFinder:
         speakers: list[Person] = (),
     ) -> tuple[Person | None, float]:
         """The official the article has given ``title``, judged from mentions before ``position``."""
+        fitting = self.title_candidates(title, qualifiers, position, earlier, speakers)
+        if not fitting:
+            return None, 0.0
+        return fitting[0], (0.85 if len(fitting) == 1 else 0.6)
+
+    def title_candidates(
+        self,
+        title: str,
+        qualifiers: set[str],
+        position: int,
+        earlier: list[Mention],
+        speakers: list[Person] = (),
+    ) -> list[Person]:
+        """Every official the title fits equally well, the likeliest first (the most recent
+        speaker, then the most recent mention): one means the title is decisive, several that
+        it is not."""
         wanted = _title_words(title)
         if not wanted:
-            return None, 0.0
+            return []
         seen: dict[str, tuple[Person, int]] = {}
         # Only the recent past can give a title its referent (and a megabyte of text stays fast).
         for m in reversed(earlier):
@@ -674,32 +692,25 @@ class MentionFinder:
             for m in self.mentions_so_far:
                 if m.person is not None:
                     seen.setdefault(m.person.slug, (m.person, m.start))
-        best, best_key, rivals = None, None, 0
         speaker_rank = {p.slug: i for i, p in enumerate(speakers)}
+        ranked = []
         for person, last in seen.values():
             article = any(_title_fits_words(wanted, _title_words(t)) for t in person.article_titles)
             stored = any(_title_fits_words(wanted, _title_words(t)) for t in person.stored_titles)
             if not (article or stored):
                 continue
             own = person.qualifiers | _stored_qualifiers(person, self.directory)
+            bonus = 0
             if qualifiers:
                 if any(_stem_match(q, o) for q in qualifiers for o in own):
                     bonus = 2
                 elif own:
                     continue
-                else:
-                    bonus = 0
-            else:
-                bonus = 0
-            key = (3 if article else 1) + bonus, speaker_rank.get(person.slug, -1), last
-            if best_key is None or key > best_key:
-                rivals = rivals + 1 if best_key is not None and key[0] == best_key[0] else 0
-                best, best_key = person, key
-            elif key[0] == best_key[0]:
-                rivals += 1
-        if best is None:
-            return None, 0.0
-        return best, (0.85 if rivals == 0 else 0.6)
+            ranked.append(((3 if article else 1) + bonus, speaker_rank.get(person.slug, -1), last, person))
+        if not ranked:
+            return []
+        top = max(r[0] for r in ranked)
+        return [r[3] for r in sorted((r for r in ranked if r[0] == top), key=lambda r: r[:3], reverse=True)]
 
 
 def _stored_qualifiers(person: Person, directory: Directory) -> set[str]:
@@ -737,6 +748,18 @@ def _title_fits_words(wanted: frozenset[str], held: frozenset[str]) -> bool:
         return True
     generic = [w for w in wanted if w in _GENERIC_TITLES and not held & {w}]
     return bool(generic) and all(held & _GENERIC_TITLES[w] for w in generic) and wanted - set(generic) <= held
+
+
+def _complement_places(run: list[Token]) -> set[str]:
+    """The place a title's "of" complement names: "the Foreign Minister of Brannock" → Brannock."""
+    found = set()
+    for k, tok in enumerate(run):
+        after_of = (k and run[k - 1].low == "of") or (
+            k > 1 and run[k - 1].low == "the" and run[k - 2].low == "of"
+        )
+        if after_of and tok.cap and not _title_like(tok) and tok.low not in CAPITALISED_FUNCTION_WORDS:
+            found.add(stem(tok.text))
+    return found
 
 
 def _capital_follows(toks: list[Token], j: int) -> bool:

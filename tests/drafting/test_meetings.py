@@ -209,3 +209,36 @@ def test_earlier_in_the_day_takes_the_main_meetings_day():
     )
     dates = {m["kind"]: m["date"] for m in draft(body)["meetings"]}
     assert dates == {"bilateral_meeting": "2023-06-12", "call": "2023-06-12"}
+
+
+def test_two_officials_who_reached_agreement_in_a_place_on_a_day_met():
+    fixture = draft(
+        "Trade Minister Lena Hart and Minister for Commerce Piet Dorn reached agreement in Varn on Monday "
+        "to end the dispute. “It is done,” Hart said."
+    )
+    [meeting] = fixture["meetings"]
+    assert ([p["official"] for p in meeting["participants"]], meeting["date"], meeting["city"]) == (
+        ["lena-hart", "piet-dorn"],
+        "2023-06-12",
+        "Varn",
+    )
+
+
+def test_one_official_who_reached_agreement_is_not_a_meeting():
+    fixture = draft(
+        "Trade Minister Lena Hart reached agreement with the unions on Monday. “It is done,” Hart said."
+    )
+    assert fixture["meetings"] == []
+
+
+def test_an_official_who_arrived_for_talks_with_another_is_in_the_talks_on_the_day_of_arrival():
+    fixture = draft(
+        "Premier Tane Rua of Oska arrived in Port Vell on 11 June for two days of talks with "
+        "Vellan Chancellor Mira Holt. “We came to listen,” Rua said."
+    )
+    [meeting] = [m for m in fixture["meetings"] if m["kind"] == "bilateral_meeting"]
+    assert (
+        [p["official"] for p in meeting["participants"]],
+        meeting["date"],
+        meeting["date_as_reported"],
+    ) == (["tane-rua", "mira-holt"], "2023-06-11", "on 11 June")

@@ -278,3 +278,56 @@ def test_a_pronoun_two_officials_fit_equally_is_attributed_with_lower_confidence
     unsure, sure = statement(draft(body), "We are close"), statement(draft(clear), "We are close")
     assert unsure["speaker"] == sure["speaker"] == "ana-roth"
     assert unsure["confidence"] < sure["confidence"]
+
+
+def test_title_fitting_two_officials_goes_to_the_subject_of_the_paragraph_before():
+    body = (
+        "Health Minister Ada Roos and Minister for Roads Carl Vint met on Monday.\n\n"
+        "“It went well,” Roos said.\n\n"
+        "Vint, speaking separately, said the plan was “sound”. He added that work would start soon.\n\n"
+        "The minister said: “We are ready to begin.”"
+    )
+    found = statement(draft(body), "We are ready")
+    assert (found["speaker"], found["attribution"]) == ("carl-vint", "title")
+
+
+def test_title_fitting_two_officials_with_no_subject_before_it_names_nobody():
+    body = (
+        "Health Minister Ada Roos and Minister for Roads Carl Vint met on Monday.\n\n"
+        "The weather was poor and the session ran late.\n\n"
+        "The minister said: “We are ready to begin.”"
+    )
+    found = statement(draft(body), "We are ready")
+    assert (found["speaker"], found["attribution"]) == (None, "none")
+
+
+def test_a_country_sharing_a_stem_with_a_stored_organization_gets_its_own_government():
+    Organization.objects.update_or_create(
+        slug="nato",
+        defaults={
+            "name": "North Atlantic Treaty Organization",
+            "abbreviation": "NATO",
+            "kind": "intergovernmental",
+        },
+    )
+    fixture = draft("Northland's Chancellor, Elske Varga, spoke first. “We are ready,” Varga said.")
+    official = next(o for o in fixture["officials"] if o["slug"] == "elske-varga")
+    assert official["organization"] == "northland"
+
+
+def test_a_three_letter_country_in_front_of_a_title_is_proposed_as_a_government():
+    fixture = draft(
+        "Esk's Minister for Commerce, Mr Ruben Castell, spoke first. “We are ready,” Castell said."
+    )
+    official = next(o for o in fixture["officials"] if o["slug"] == "ruben-castell")
+    assert official["organization"] == "esk"
+
+
+def test_a_country_of_several_words_after_the_name_is_proposed_as_one_government():
+    fixture = draft("Premier Tane Arohi of the Marrow Islands arrived first. “We are ready,” Arohi said.")
+    official = next(o for o in fixture["officials"] if o["slug"] == "tane-arohi")
+    organization = next(o for o in fixture["organizations"] if o["slug"] == official["organization"])
+    assert (organization["slug"], organization["name"]) == (
+        "marrow-islands",
+        "Government of the Marrow Islands",
+    )
