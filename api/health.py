@@ -7,7 +7,8 @@ Plain Django views, outside DRF so that they depend on as little as possible:
 * ``/readyz/`` (readiness): the database answers and every migration is applied, so this
   instance can take traffic. Otherwise 503 ``not_ready`` in the API's problem format. With read
   replicas configured, the answer lists each database with its state and lag as this worker
-  last checked it, at most ``REPLICA_CHECK_SECONDS`` ago (``briefing.replicas``), so a probe
+  last checked it, at most ``REPLICA_CHECK_SECONDS`` ago, or up to 10 × a slow failed check's
+  time after one (``briefing.replicas``), so a probe
   costs no more than a read; a replica that is down or lagging leaves the instance ready, since
   reads then go to the primary.
 

@@ -1,8 +1,8 @@
 """Health of the read replicas: whether each answers, and how far it is behind the primary.
 
 A process checks a replica at most every ``REPLICA_CHECK_SECONDS`` and keeps the answer, so
-routing a read (``briefing.db_router``) costs no query most of the time; ``/readyz/`` checks
-afresh. A replica is used while it is ``ok``: it answers, it is a standby (``pg_is_in_recovery()``)
+routing a read (``briefing.db_router``) costs no query most of the time; ``/readyz/`` reports
+that same kept answer (so a probe costs no more than a read). A replica is used while it is ``ok``: it answers, it is a standby (``pg_is_in_recovery()``)
 and it lags by at most ``REPLICA_MAX_LAG_SECONDS``.
 
 How lag is measured, so that an idle primary does not look like a lagging replica:

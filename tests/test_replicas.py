@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from briefing import replicas
 from tests import postgres
 from tests.processes import REPO, request, run, server_env, start_gunicorn
 
@@ -168,8 +169,13 @@ def reads_standby(response) -> bool:
 
 def both_workers_read_the_standby(server) -> None:
     """Wait until no worker still trusts an earlier check that found the standby unusable, and
-    reads come from the standby again."""
-    time.sleep(CHECK_SECONDS)
+    reads come from the standby again.
+
+    A check that watched a lagging standby for the catch-up window is trusted ten times that
+    long, longer than ``CHECK_SECONDS``: wait out the longer of the two, or a worker the polls
+    below never reach may still report the standby as lagging.
+    """
+    time.sleep(max(CHECK_SECONDS, replicas.SLOW_FAILURE_FACTOR * replicas.CATCH_UP_SECONDS))
     responses = poll(server, "/meetings/", reads_standby, runs=4)
     assert reads_standby(responses[-1]), server.log_tail()
 
