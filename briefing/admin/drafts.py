@@ -55,10 +55,12 @@ class DraftReviewForm(forms.Form):
     def __init__(self, *args, draft: Draft, **kwargs):
         super().__init__(*args, **kwargs)
         self.draft = draft
-        speakers = [(UNNAMED, "— not named in the article —"), *drafts.draft_speakers(draft).items()]
-        decided = {**{"statements": [], "meetings": []}, **draft.decisions}
+        # One query for the choices of every statement, and the names the rows show.
+        self.speaker_names = drafts.draft_speakers(draft)
+        speakers = [(UNNAMED, "— not named in the article —"), *self.speaker_names.items()]
+        decided = drafts.draft_decisions(draft)
         for i, statement in enumerate(draft.proposal["statements"]):
-            decision = _at(decided["statements"], i)
+            decision = decided["statements"][i]
             self.fields[f"statement_{i}_decision"] = forms.ChoiceField(
                 choices=DECISIONS, required=False, widget=forms.RadioSelect,
                 initial=decision and decision["decision"],
@@ -75,7 +77,7 @@ class DraftReviewForm(forms.Form):
                 choices=Statement.Attribution.choices, required=False, initial=attribution
             )
         for i, _meeting in enumerate(draft.proposal["meetings"]):
-            decision = _at(decided["meetings"], i)
+            decision = decided["meetings"][i]
             self.fields[f"meeting_{i}_decision"] = forms.ChoiceField(
                 choices=DECISIONS[::2], required=False, widget=forms.RadioSelect,
                 initial=decision and decision["decision"],
@@ -111,7 +113,7 @@ class DraftReviewForm(forms.Form):
         return result
 
     def statement_rows(self) -> list[dict]:
-        names = drafts.draft_speakers(self.draft)
+        names = self.speaker_names
         return [
             {
                 "number": i + 1,
@@ -127,7 +129,7 @@ class DraftReviewForm(forms.Form):
         ]
 
     def meeting_rows(self) -> list[dict]:
-        names = drafts.draft_speakers(self.draft)
+        names = self.speaker_names
         return [
             {
                 "number": i + 1,
@@ -140,10 +142,6 @@ class DraftReviewForm(forms.Form):
             }
             for i, meeting in enumerate(self.draft.proposal["meetings"])
         ]
-
-
-def _at(items: list, index: int):
-    return items[index] if index < len(items) else None
 
 
 def highlighted_body(draft: Draft) -> str:

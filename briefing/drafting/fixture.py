@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections.abc import Collection
 
 from django.utils.text import slugify
 
@@ -27,8 +28,12 @@ def draft_fixture(
     publisher: str = "",
     url: str = "",
     slug: str | None = None,
+    reserved_slugs: Collection[str] = (),
 ) -> dict:
     """A complete format-2 fixture drafted from an article's text, for an editor to review.
+
+    A slug made from the title avoids stored articles' slugs and ``reserved_slugs`` (those
+    other drafts will publish under).
 
     Reads the stored officials, organizations, posts and topics (never writes). Deterministic:
     the same text and database give the same draft. Raises only ``DraftInputError``.
@@ -59,6 +64,7 @@ def draft_fixture(
         from briefing.models import Article
 
         taken = set(Article.objects.filter(slug__startswith=article_slug[:90]).values_list("slug", flat=True))
+        taken.update(reserved_slugs)
         base, n = article_slug[:96].strip("-"), 2
         while article_slug in taken:
             article_slug, n = f"{base}-{n}", n + 1

@@ -58,11 +58,17 @@ def draft_create(
     user=None,
 ) -> Draft:
     """Draft the article's text and keep it for review. Raises ``drafting.DraftInputError``."""
+    # A new article: a slug an article (or another draft in review) has would make publishing a
+    # re-import over it.
+    in_review = Draft.objects.filter(status=Draft.Status.IN_REVIEW)
     proposal = drafting.draft_fixture(
-        title=title, body=body, published_on=published_on, publisher=publisher, url=url
+        title=title,
+        body=body,
+        published_on=published_on,
+        publisher=publisher,
+        url=url,
+        reserved_slugs=set(in_review.values_list("proposal__article__slug", flat=True)),
     )
-    # A new article: a slug that an article already has would make publishing a re-import of it.
-    proposal["article"]["slug"] = _free_slug(proposal["article"]["slug"])
     draft = Draft(
         title=title,
         body=body,
@@ -70,26 +76,18 @@ def draft_create(
         publisher=publisher,
         url=url,
         proposal=proposal,
-        decisions={
-            "statements": [None] * len(proposal["statements"]),
-            "meetings": [None] * len(proposal["meetings"]),
-        },
         created_by=user,
     )
+    draft.decisions = draft_decisions(draft)
     draft.full_clean()
     draft.save()
     return draft
 
 
-def _free_slug(slug: str) -> str:
-    taken = set(Article.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
-    taken |= {d.proposal["article"]["slug"] for d in Draft.objects.filter(status=Draft.Status.IN_REVIEW)}
-    candidate, number = slug, 1
-    while candidate in taken:
-        number += 1
-        suffix = f"-{number}"
-        candidate = slug[: 200 - len(suffix)] + suffix
-    return candidate
+def draft_decisions(draft: Draft) -> dict:
+    """The draft's decisions, one entry per proposed statement and meeting (``None``: undecided)."""
+    empty = {key: [None] * len(draft.proposal[key]) for key in ("statements", "meetings")}
+    return {**empty, **draft.decisions}
 
 
 def draft_speakers(draft: Draft) -> dict[str, str]:
@@ -149,7 +147,7 @@ def draft_decide(
     with transaction.atomic():
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         _in_review(draft)
-        decisions = {**_empty_decisions(draft), **draft.decisions}
+        decisions = draft_decisions(draft)
         speakers = draft_speakers(draft)
         for key, values in (("statements", statements), ("meetings", meetings)):
             if values is None:
@@ -177,7 +175,7 @@ def draft_decide(
 
 def draft_undecided(draft: Draft) -> list[str]:
     """The items of ``draft`` no one has decided yet, named for the editor (“statement 3”)."""
-    decisions = {**_empty_decisions(draft), **draft.decisions}
+    decisions = draft_decisions(draft)
     return [
         f"{key.rstrip('s')} {i + 1}"
         for key in ("statements", "meetings")
@@ -272,7 +270,3 @@ def _in_review(draft: Draft) -> None:
         raise ValidationError(
             f"This draft is {draft.get_status_display().lower()}, no longer in review.", code="invalid"
         )
-
-
-def _empty_decisions(draft: Draft) -> dict:
-    return {key: [None] * len(draft.proposal[key]) for key in ("statements", "meetings")}
